@@ -1,0 +1,29 @@
+"""Settings from the environment (prefix ``LAOWU_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LAOWU_", extra="ignore")
+
+    database_url: str = "sqlite:///./laowu.db"
+    # Base64 of 32 random bytes. When unset the key is read from (or created in) ``data_key_file``
+    # so `make run` works on a fresh machine without committing a key.
+    data_key: str | None = None
+    data_key_file: Path = Path("./.laowu-data-key")
+    log_level: str = "INFO"
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_import_rows: int = 50_000
+    rate_limit_per_minute: int = 600
+    idempotency_ttl_hours: int = 24
+    # A job receives at most ceil(headcount * multiple) proposals in one match run.
+    match_capacity_multiple: float = 3.0
+    timezone: str = "Asia/Shanghai"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,42 @@
+"""create_app(): routers, middleware, exception handlers — nothing else."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.auth.router import router as api_keys_router
+from app.config import get_settings
+from app.core.idempotency import IdempotencyMiddleware
+from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddleware, configure_logging
+from app.core.openapi import customize_openapi
+from app.core.problems import install_problem_handlers
+from app.ops.router import router as ops_router
+from app.partnerships.router import router as partnerships_router
+from app.regions.router import router as regions_router
+
+ROUTERS = [ops_router, api_keys_router, regions_router, partnerships_router]
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="劳务协作人岗匹配服务 laowu",
+        version="1.0.0",
+        description=(
+            "东西部劳务协作“三来三往”人岗对接服务：输出地报送求职清单，输入地回应岗位供给清单，"
+            "系统按技能、地点与意愿匹配并跟踪推荐、远程面试、录用与稳岗。\n\n"
+            "认证：`Authorization: Bearer <api-key>`。错误统一为 RFC 9457 `application/problem+json`。"
+            "所有 POST 支持 `Idempotency-Key`（24 小时内同键同内容重放首次响应，同键不同内容返回 422）。"
+            "列表接口使用 `limit`/`cursor` 分页，可用 `updated_since` 增量同步，按 `(updated_at, id)` 排序。"
+        ),
+    )
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    # Last added runs first: observability wraps everything, then the size limit, then idempotency.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware)
+    customize_openapi(app)
+    return app

@@ -1,0 +1,24 @@
+"""Every model, imported so ``Base.metadata`` is complete for Alembic and tests."""
+
+from app.auth.models import ApiKey
+from app.core.models import AuditEvent, IdempotencyRecord
+from app.db import Base
+from app.employers.models import Employer, Job
+from app.occupations.models import OccupationSynonym
+from app.partnerships.models import Partnership, Target
+from app.regions.models import Region
+from app.seekers.models import Seeker
+
+__all__ = [
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "Employer",
+    "IdempotencyRecord",
+    "Job",
+    "OccupationSynonym",
+    "Partnership",
+    "Region",
+    "Seeker",
+    "Target",
+]
