@@ -6,6 +6,7 @@ from app.db import Base
 from app.employers.models import Employer, Job
 from app.occupations.models import OccupationSynonym
 from app.partnerships.models import Partnership, Target
+from app.placements.models import Placement, ServiceRecord
 from app.regions.models import Region
 from app.seekers.models import Seeker
 
@@ -18,7 +19,9 @@ __all__ = [
     "Job",
     "OccupationSynonym",
     "Partnership",
+    "Placement",
     "Region",
     "Seeker",
+    "ServiceRecord",
     "Target",
 ]
