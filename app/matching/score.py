@@ -1,0 +1,553 @@
+"""Seeker-job scoring and ranking: one scorer for the preview endpoint and exchange match runs.
+
+Hard rules (mobility, age, education, public-welfare county) are filters. Among the jobs that pass,
+occupational fit ranks first; location, pay and housing order jobs of similar fit. Jobs anyone can learn
+on the job fill each list below the occupational fits.
+
+Score (0-100, one decimal):
+  * occupational fit (``skill`` >= FIT_MIN): ``50 + 40*skill + 10*context``  -> 62..100
+  * open-entry filler (no fit needed):        ``20 + 20*context``           -> 20..40
+where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
+
+Components (all 0-1): ``skill`` (1 same job, 0.85 same occupation code, 0.45 same unit group, scaled by
+how sure the normalisation was; 0.6x when only the job's required skills match), ``location`` (1 inside a
+preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
+preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
+(1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
+(1 when the job needs no prior skill).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from app.matching.lexicon import RECOGNISED_MIN_SCORE, Lexicon, get_lexicon
+
+__all__ = [
+    "EDUCATION_ORDER",
+    "DEFAULT_PRIORITY",
+    "JobIn",
+    "MatchOut",
+    "SeekerIn",
+    "SeekerResult",
+    "rank",
+]
+
+Mobility = Literal["local", "in_province", "cross_province"]
+
+# Vocational school counts as senior-high level (中职 = 高中阶段).
+EDUCATION_ORDER: dict[str, int] = {
+    "none": 0,
+    "primary": 1,
+    "junior_high": 2,
+    "senior_high": 3,
+    "vocational": 3,
+    "college": 4,
+    "bachelor": 5,
+}
+DEFAULT_PRIORITY: tuple[str, ...] = (
+    "zero_employment",
+    "sanwu",
+    "registered_poor",
+    "monitored",
+    "marginal",
+    "returned",
+    "relocated",
+)
+
+FIT_MIN = 0.3
+_SIM_TERM, _SIM_CODE, _SIM_GROUP = 1.0, 0.85, 0.45
+_JOB_SKILL_FACTOR = 0.6
+_SANWU_WELFARE_FIT = 0.9
+_CHUNK = 512
+_SOURCE_LABEL = {"skill": "技能匹配", "desired": "求职意向", "certificate": "持证匹配"}
+
+
+@dataclass(frozen=True, slots=True)
+class SeekerIn:
+    ref: str
+    skills: Sequence[str] = ()
+    desired_occupations: Sequence[str] = ()
+    certificates: Sequence[str] = ()
+    hukou_region_code: str = ""
+    mobility: Mobility = "cross_province"
+    preferred_region_codes: Sequence[str] = ()
+    expected_salary: int | None = None
+    needs_housing: bool = False
+    birth_date: date | None = None
+    education: str | None = None
+    tags: Sequence[str] = ()
+    wants_work: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class JobIn:
+    ref: str
+    title: str
+    occupation: str | None = None
+    skills_required: Sequence[str] = ()
+    region_code: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    housing_provided: bool = False
+    headcount: int = 1
+    age_min: int | None = None
+    age_max: int | None = None
+    education_min: str | None = None
+    public_welfare: bool = False
+    meals_provided: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOut:
+    job_ref: str
+    score: float
+    components: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SeekerResult:
+    seeker_ref: str
+    matches: list[MatchOut] = field(default_factory=list)
+
+
+# -- occupational profiles ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    code: str
+    term: str
+    weight: float
+    phrase: str
+    source: str
+
+
+def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list[_Reading]:
+    text = text.strip()
+    if not text:
+        return []
+    if source != "skill" and lex.get(text) is not None:  # an explicit 2022 code
+        occ = lex.get(text)
+        assert occ is not None
+        return [_Reading(occ.code, occ.name, factor, text, source)]
+    hits = lex.normalize(text, limit=6)
+    if not hits or hits[0].score < RECOGNISED_MIN_SCORE:
+        return []
+    top = hits[0].score
+    return [
+        _Reading(h.code, h.term or h.name, factor * h.score / 100.0, text, source)
+        for h in hits
+        if h.score >= max(RECOGNISED_MIN_SCORE, 0.8 * top)
+    ]
+
+
+def _group(code: str) -> str | None:
+    # Unit groups only make sense for detailed occupations (x-xx-xx-nn), not for categories.
+    return code[:7] if code[2:4] != "00" and code[5:7] != "00" else None
+
+
+def _keys(readings: Sequence[_Reading], job_side: bool) -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+
+    def put(key: tuple[str, str], w: float) -> None:
+        if w > out.get(key, 0.0):
+            out[key] = w
+
+    for r in readings:
+        put(("t", r.term), r.weight if job_side else r.weight * _SIM_TERM)
+        put(("c", r.code), r.weight if job_side else r.weight * _SIM_CODE)
+        grp = _group(r.code)
+        if grp:
+            put(("g", grp), r.weight if job_side else r.weight * _SIM_GROUP)
+    return out
+
+
+def _pair_reason(sr: Sequence[_Reading], jr: Sequence[_Reading], job_title: str) -> tuple[float, str]:
+    best, text = 0.0, ""
+    for s in sr:
+        for j in jr:
+            if s.term == j.term:
+                sim, label = _SIM_TERM, _SOURCE_LABEL[s.source]
+            elif s.code == j.code:
+                sim, label = _SIM_CODE, _SOURCE_LABEL[s.source]
+            elif _group(s.code) is not None and _group(s.code) == _group(j.code):
+                sim, label = _SIM_GROUP, "相近工种"
+            else:
+                continue
+            v = s.weight * j.weight * sim
+            if v > best:
+                best, text = v, f"{label}：{s.phrase} → {job_title}"
+    return best, text
+
+
+# -- region helpers -------------------------------------------------------------------------------
+def _region_ints(code: str, invalid: int) -> tuple[int, int, int]:
+    if len(code) == 6 and code.isdigit():
+        return int(code), int(code[:4]), int(code[:2])
+    return invalid, invalid, invalid
+
+
+def _age(birth: date | None, today: date) -> float:
+    if birth is None:
+        return math.nan
+    return float(today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day)))
+
+
+# -- ranking --------------------------------------------------------------------------------------
+class _Prepared:
+    """Arrays over jobs and seekers, built once per ``rank`` call."""
+
+    def __init__(self, seekers: Sequence[SeekerIn], jobs: Sequence[JobIn], today: date, lex: Lexicon) -> None:
+        self.seekers, self.jobs, self.lex = seekers, jobs, lex
+        nj = len(jobs)
+        self.j_county = np.empty(nj, np.int64)
+        self.j_city = np.empty(nj, np.int64)
+        self.j_prov = np.empty(nj, np.int64)
+        for i, jb in enumerate(jobs):
+            self.j_county[i], self.j_city[i], self.j_prov[i] = _region_ints(jb.region_code, -3)
+        self.j_smin = np.array(
+            [j.salary_min if j.salary_min is not None else np.nan for j in jobs], np.float64
+        )
+        self.j_smax = np.array(
+            [j.salary_max if j.salary_max is not None else np.nan for j in jobs], np.float64
+        )
+        self.j_smax = np.where(np.isnan(self.j_smax), self.j_smin, self.j_smax)
+        self.j_house = np.array([j.housing_provided for j in jobs], bool)
+        self.j_meals = np.array([j.meals_provided for j in jobs], bool)
+        self.j_pw = np.array([j.public_welfare for j in jobs], bool)
+        self.j_age_min = np.array([j.age_min if j.age_min is not None else np.nan for j in jobs], np.float64)
+        self.j_age_max = np.array([j.age_max if j.age_max is not None else np.nan for j in jobs], np.float64)
+        self.j_edu = np.array([EDUCATION_ORDER.get(j.education_min or "", -1) for j in jobs], np.int64)
+
+        # Normalise each distinct job text once; jobs with the same texts share a profile.
+        self.j_read: list[list[_Reading]] = []
+        profile_cache: dict[tuple[str, str, tuple[str, ...]], list[_Reading]] = {}
+        for j in jobs:
+            pk = (j.title, j.occupation or "", tuple(j.skills_required))
+            reads = profile_cache.get(pk)
+            if reads is None:
+                reads = _readings(lex, j.title, "title")
+                if j.occupation:
+                    reads += _readings(lex, j.occupation, "title")
+                for s in j.skills_required:
+                    reads += _readings(lex, s, "skill", _JOB_SKILL_FACTOR)
+                profile_cache[pk] = reads
+            self.j_read.append(reads)
+        self.j_open = np.array(
+            [
+                j.public_welfare or any(lex.is_open_entry(r.code, r.term) for r in rs if r.source == "title")
+                for j, rs in zip(jobs, self.j_read, strict=True)
+            ],
+            bool,
+        )
+        # Inverted index: occupation key -> (job indices, weights): the blocking step.
+        postings: dict[tuple[str, str], dict[int, float]] = {}
+        for ji, rs in enumerate(self.j_read):
+            for key, w in _keys(rs, job_side=True).items():
+                d = postings.setdefault(key, {})
+                if w > d.get(ji, 0.0):
+                    d[ji] = w
+        self.postings = {
+            k: (np.fromiter(d.keys(), np.int64, len(d)), np.fromiter(d.values(), np.float32, len(d)))
+            for k, d in postings.items()
+        }
+
+        ns = len(seekers)
+        self.s_county = np.empty(ns, np.int64)
+        self.s_city = np.empty(ns, np.int64)
+        self.s_prov = np.empty(ns, np.int64)
+        for i, sk in enumerate(seekers):
+            self.s_county[i], self.s_city[i], self.s_prov[i] = _region_ints(sk.hukou_region_code, -2)
+        self.s_mob = np.array([{"local": 0, "in_province": 1}.get(s.mobility, 2) for s in seekers], np.int64)
+        self.s_age = np.array([_age(s.birth_date, today) for s in seekers], np.float64)
+        self.s_edu = np.array([EDUCATION_ORDER.get(s.education or "", -1) for s in seekers], np.int64)
+        self.s_exp = np.array(
+            [s.expected_salary if s.expected_salary else np.nan for s in seekers], np.float64
+        )
+        self.s_needs = np.array([s.needs_housing for s in seekers], bool)
+        self.s_sanwu = np.array(["sanwu" in s.tags for s in seekers], bool)
+        self.s_read: list[list[_Reading]] = []
+        self.s_sig: list[tuple[str, ...]] = []
+        read_cache: dict[tuple[str, str], list[_Reading]] = {}
+        for sk in seekers:
+            s_reads: list[_Reading] = []
+            for source, texts in (
+                ("skill", sk.skills),
+                ("desired", sk.desired_occupations),
+                ("certificate", sk.certificates),
+            ):
+                for t in texts:
+                    ck = (source, t)
+                    cached = read_cache.get(ck)
+                    if cached is None:
+                        cached = _readings(lex, t, source)
+                        read_cache[ck] = cached
+                    s_reads += cached
+            self.s_read.append(s_reads)
+            self.s_sig.append(tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in s_reads)))
+        self._fit_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
+
+    def fit_row(self, si: int) -> npt.NDArray[np.float32]:
+        sig = self.s_sig[si]
+        row = self._fit_rows.get(sig)
+        if row is None:
+            row = np.zeros(len(self.jobs), np.float32)
+            for key, sw in _keys(self.s_read[si], job_side=False).items():
+                post = self.postings.get(key)
+                if post is not None:
+                    idx, jw = post
+                    np.maximum.at(row, idx, jw * np.float32(sw))
+            self._fit_rows[sig] = row
+        return row
+
+    def scores(self, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
+        """Score matrix (len(rows) x jobs); -inf where a hard rule or lack of fit excludes the job."""
+        c_county = self.s_county[rows][:, None]
+        c_city = self.s_city[rows][:, None]
+        c_prov = self.s_prov[rows][:, None]
+        mob = self.s_mob[rows][:, None]
+        same_county = self.j_county[None, :] == c_county
+        same_city = self.j_city[None, :] == c_city
+        same_prov = self.j_prov[None, :] == c_prov
+        allowed = np.where(mob == 0, same_county, np.where(mob == 1, same_prov, True))
+        allowed &= ~self.j_pw[None, :] | same_county
+        age = self.s_age[rows][:, None]
+        with np.errstate(invalid="ignore"):
+            allowed &= np.isnan(age) | np.isnan(self.j_age_min)[None, :] | (age >= self.j_age_min[None, :])
+            allowed &= np.isnan(age) | np.isnan(self.j_age_max)[None, :] | (age <= self.j_age_max[None, :])
+        edu = self.s_edu[rows][:, None]
+        allowed &= (self.j_edu[None, :] < 0) | (edu < 0) | (edu >= self.j_edu[None, :])
+
+        fit = np.stack([self.fit_row(int(r)) for r in rows]) if len(rows) else np.zeros((0, len(self.jobs)))
+        sanwu = self.s_sanwu[rows][:, None]
+        fit = np.where(sanwu & self.j_pw[None, :], np.maximum(fit, _SANWU_WELFARE_FIT), fit).astype(
+            np.float32
+        )
+
+        ctx = 0.4 * self._location(rows, same_county, same_city, same_prov)
+        ctx += 0.3 * self._salary(rows)
+        ctx += 0.25 * np.where(self.s_needs[rows][:, None], self.j_house[None, :], True)
+        ctx += 0.05 * np.where(self.j_meals, 1.0, 0.5)[None, :]
+
+        is_fit = fit >= FIT_MIN
+        score = np.where(is_fit, 50.0 + 40.0 * fit + 10.0 * ctx, 20.0 + 20.0 * ctx)
+        score = np.where(allowed & (is_fit | self.j_open[None, :]), score, -np.inf)
+        return score, fit
+
+    def _location(
+        self,
+        rows: npt.NDArray[np.int64],
+        same_county: npt.NDArray[np.bool_],
+        same_city: npt.NDArray[np.bool_],
+        same_prov: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.float64]:
+        base = np.where(same_county, 1.0, np.where(same_city, 0.85, np.where(same_prov, 0.7, 0.5)))
+        for r, si in enumerate(rows):
+            prefs = self.seekers[int(si)].preferred_region_codes
+            if not prefs:
+                continue
+            covered = np.zeros(len(self.jobs), bool)
+            for p in prefs:
+                if not (len(p) == 6 and p.isdigit()):
+                    continue
+                if p.endswith("0000"):
+                    covered |= self.j_prov == int(p[:2])
+                elif p.endswith("00"):
+                    covered |= self.j_city == int(p[:4])
+                else:
+                    covered |= self.j_county == int(p)
+            base[r] = np.where(covered, 1.0, 0.3)
+        return base
+
+    def _salary(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        exp = self.s_exp[rows][:, None]
+        smin, smax = self.j_smin[None, :], self.j_smax[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            below = np.clip(np.nan_to_num(smax / exp, nan=0.5), 0.0, 1.0) * 0.6
+            out = np.where(smin >= exp, 1.0, np.where(smax >= exp, 0.8, below))
+        return np.where(np.isnan(exp), 1.0, np.where(np.isnan(smax), 0.5, out))
+
+    # -- explanation ----------------------------------------------------------------------------
+    def explain(self, si: int, ji: int, score: float, fit: float) -> MatchOut:
+        s, j = self.seekers[si], self.jobs[ji]
+        reasons: list[str] = []
+        skill = 0.0
+        if fit >= FIT_MIN:
+            skill, text = _pair_reason(self.s_read[si], self.j_read[ji], j.title)
+            if text:
+                reasons.append(text)
+        if j.public_welfare:
+            reasons.append("公益性岗位，优先安置三无人员" if "sanwu" in s.tags else "公益性岗位（本县户籍）")
+            if "sanwu" in s.tags:
+                skill = max(skill, _SANWU_WELFARE_FIT)
+        if (fit < FIT_MIN or not reasons) and self.j_open[ji]:
+            reasons.append("零门槛岗位，无需证书，可在岗学习")
+        jc, jcity, jp = self.j_county[ji], self.j_city[ji], self.j_prov[ji]
+        loc = 0.5
+        if s.preferred_region_codes and any(
+            j.region_code.startswith(p[:2] if p.endswith("0000") else p[:4] if p.endswith("00") else p)
+            for p in s.preferred_region_codes
+            if len(p) == 6
+        ):
+            loc = 1.0
+            reasons.append("意向就业地区")
+        elif jc == self.s_county[si]:
+            loc = 1.0
+            reasons.append("就近就业")
+        elif jcity == self.s_city[si]:
+            loc = 0.85
+            reasons.append("本市就业")
+        elif jp == self.s_prov[si]:
+            loc = 0.7
+            reasons.append("省内就业")
+        else:
+            reasons.append("跨省转移就业")
+        if s.preferred_region_codes and loc < 1.0:
+            loc = 0.3
+        sal = _salary_value(s.expected_salary, j.salary_min, j.salary_max)
+        if s.expected_salary:
+            if sal >= 1.0:
+                reasons.append("薪资满足期望")
+            elif sal >= 0.8:
+                reasons.append("最高薪资可达期望")
+            else:
+                reasons.append("薪资低于期望")
+        if j.housing_provided:
+            reasons.append("提供住宿")
+        elif s.needs_housing:
+            reasons.append("不提供住宿")
+        if j.meals_provided:
+            reasons.append("提供餐食")
+        components = {
+            "skill": round(min(max(skill, fit), 1.0), 3),
+            "location": loc,
+            "salary": round(sal, 3),
+            "housing": 1.0 if (j.housing_provided or not s.needs_housing) else 0.0,
+            "meals": 1.0 if j.meals_provided else 0.5,
+            "open_entry": 1.0 if self.j_open[ji] else 0.0,
+        }
+        return MatchOut(j.ref, round(min(max(score, 0.0), 100.0), 1), components, reasons)
+
+
+def _salary_value(expected: int | None, smin: int | None, smax: int | None) -> float:
+    # Scalar twin of _Prepared._salary for the few pairs that get explained.
+    if not expected:
+        return 1.0
+    top = smax if smax is not None else smin
+    if top is None:
+        return 0.5
+    if smin is not None and smin >= expected:
+        return 1.0
+    if top >= expected:
+        return 0.8
+    return min(max(top / expected, 0.0), 1.0) * 0.6
+
+
+def _priority_key(s: SeekerIn, priority: Sequence[str]) -> int:
+    ranks = [priority.index(t) for t in s.tags if t in priority]
+    return min(ranks) if ranks else len(priority)
+
+
+def rank(
+    seekers: Sequence[SeekerIn],
+    jobs: Sequence[JobIn],
+    per_seeker: int = 3,
+    *,
+    today: date | None = None,
+    capacity_multiple: float | None = None,
+    priority: Sequence[str] = DEFAULT_PRIORITY,
+    lexicon: Lexicon | None = None,
+) -> list[SeekerResult]:
+    """Top ``per_seeker`` jobs for every seeker who wants work, in the seekers' order.
+
+    With ``capacity_multiple`` no job gets more than ceil(headcount x multiple) proposals; seekers are
+    then served in ``priority`` order of their tags (zero-employment households first) and 三无 labourers
+    claim public-welfare posts before anyone else.
+    """
+    lex = lexicon or get_lexicon()
+    today = today or date.today()
+    results = [SeekerResult(s.ref, []) for s in seekers]
+    active = np.array([i for i, s in enumerate(seekers) if s.wants_work], np.int64)
+    if not len(jobs) or not len(active) or per_seeker <= 0:
+        return results
+    prep = _Prepared(seekers, jobs, today, lex)
+    nj = len(jobs)
+
+    if capacity_multiple is None:
+        k = min(per_seeker, nj)
+        for start in range(0, len(active), _CHUNK):
+            rows = active[start : start + _CHUNK]
+            score, fit = prep.scores(rows)
+            top = (
+                np.argpartition(-score, k - 1, axis=1)[:, :k]
+                if k < nj
+                else np.tile(np.arange(nj), (len(rows), 1))
+            )
+            for r, si in enumerate(rows):
+                cand = top[r][np.isfinite(score[r, top[r]])]
+                cand = cand[np.lexsort((cand, -score[r, cand]))]
+                results[int(si)].matches.extend(
+                    prep.explain(int(si), int(ji), float(score[r, ji]), float(fit[r, ji])) for ji in cand
+                )
+        return results
+
+    cap = np.array([math.ceil(max(j.headcount, 0) * capacity_multiple) for j in jobs], np.int64)
+    order = sorted(active.tolist(), key=lambda i: (_priority_key(seekers[i], priority), i))
+    depth = min(nj, per_seeker * 8 + 16)
+    cands: dict[int, list[tuple[int, float, float]]] = {}
+    for start in range(0, len(order), _CHUNK):
+        rows = np.array(order[start : start + _CHUNK], np.int64)
+        score, fit = prep.scores(rows)
+        top = (
+            np.argpartition(-score, depth - 1, axis=1)[:, :depth]
+            if depth < nj
+            else np.tile(np.arange(nj), (len(rows), 1))
+        )
+        for r, si in enumerate(rows):
+            c = top[r][np.isfinite(score[r, top[r]])]
+            c = c[np.lexsort((c, -score[r, c]))]
+            cands[int(si)] = [(int(ji), float(score[r, ji]), float(fit[r, ji])) for ji in c]
+            if depth < nj and len(c) == depth:
+                cands[int(si)].append((-1, 0.0, 0.0))  # marker: more candidates exist
+
+    chosen: dict[int, list[tuple[int, float, float]]] = {i: [] for i in order}
+
+    def take(si: int, welfare_only: bool) -> None:
+        picked = {c[0] for c in chosen[si]}
+        for ji, sc, ft in cands[si]:
+            if len(chosen[si]) >= per_seeker:
+                return
+            if ji == -1:  # list exhausted by capacity: rescore this seeker against the full job list
+                score, fit = prep.scores(np.array([si], np.int64))
+                order_j = np.lexsort((np.arange(nj), -score[0]))
+                for ji2 in order_j:
+                    if not np.isfinite(score[0, ji2]) or len(chosen[si]) >= per_seeker:
+                        return
+                    if ji2 in picked or cap[ji2] <= 0 or (welfare_only and not prep.j_pw[ji2]):
+                        continue
+                    cap[ji2] -= 1
+                    picked.add(int(ji2))
+                    chosen[si].append((int(ji2), float(score[0, ji2]), float(fit[0, ji2])))
+                return
+            if ji in picked or cap[ji] <= 0 or (welfare_only and not prep.j_pw[ji]):
+                continue
+            cap[ji] -= 1
+            picked.add(ji)
+            chosen[si].append((ji, sc, ft))
+
+    for si in order:
+        if prep.s_sanwu[si]:
+            take(si, welfare_only=True)
+    for si in order:
+        take(si, welfare_only=False)
+    for si, picks in chosen.items():
+        picks.sort(key=lambda t: (-t[1], t[0]))
+        results[si].matches.extend(prep.explain(si, ji, sc, ft) for ji, sc, ft in picks)
+    return results
