@@ -10,11 +10,20 @@ from app.core.idempotency import IdempotencyMiddleware
 from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddleware, configure_logging
 from app.core.openapi import customize_openapi
 from app.core.problems import install_problem_handlers
+from app.matching.router import router as matching_router
+from app.occupations.router import router as occupations_router
 from app.ops.router import router as ops_router
 from app.partnerships.router import router as partnerships_router
 from app.regions.router import router as regions_router
 
-ROUTERS = [ops_router, api_keys_router, regions_router, partnerships_router]
+ROUTERS = [
+    ops_router,
+    api_keys_router,
+    regions_router,
+    partnerships_router,
+    occupations_router,
+    matching_router,
+]
 
 
 def create_app() -> FastAPI:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -203,6 +203,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             412,
             "资源已被他人修改，请重新获取后再提交",
             type_slug="precondition-failed",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A uniqueness race lost to a concurrent request: the client may re-read and retry.
+        return problem_response(
+            409,
+            "与已有数据冲突（可能被并发请求抢先写入），请刷新后重试",
+            type_slug="conflict",
             instance=request.url.path,
         )
 
