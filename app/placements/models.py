@@ -12,9 +12,7 @@ class Placement(IdMixin, TimestampMixin, Base):
     """A labourer in work (到岗): from a hire or recorded directly; ``ended_on`` for 稳岗 follow-up."""
 
     __tablename__ = "placements"
-    __table_args__ = (
-        Index("ix_placements_report", "receiving_region_code", "category", "started_on"),
-    )
+    __table_args__ = (Index("ix_placements_report", "receiving_region_code", "category", "started_on"),)
 
     seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), nullable=False, index=True)
     # The seeker's owner (sending county) and hukou, copied so reports need no join.
