@@ -29,18 +29,34 @@ class PageParams(BaseModel):
     updated_since: datetime | None
 
 
+def parse_rfc3339(value: str, loc: list[str | int]) -> datetime:
+    """RFC 3339 with an offset, e.g. 2020-10-01T00:00:00+08:00 (no bare numbers, no naive times)."""
+    text = value.strip().replace("z", "Z")
+    try:
+        if "T" not in text.upper() or len(text) < 20:
+            raise ValueError
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid_field(loc, "时间须为 RFC 3339 格式并带时区，例如 2020-10-01T00:00:00+08:00") from None
+    if parsed.tzinfo is None:
+        raise invalid_field(loc, "时间须带时区，例如 2020-10-01T00:00:00+08:00")
+    return parsed
+
+
 def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="每页条数（1–500）")] = 50,
     cursor: Annotated[str | None, Query(max_length=512, description="上一页返回的 next_cursor")] = None,
     updated_since: Annotated[
-        datetime | None, Query(description="只返回此时间（RFC 3339，含时区）之后更新的记录，用于增量同步")
+        str | None,
+        Query(
+            max_length=40,
+            description="只返回此时间（RFC 3339，含时区）之后更新的记录，用于增量同步",
+            json_schema_extra={"format": "date-time"},
+        ),
     ] = None,
 ) -> PageParams:
-    if updated_since is not None and updated_since.tzinfo is None:
-        raise invalid_field(
-            ["query", "updated_since"], "updated_since 必须带时区，例如 2020-10-01T00:00:00+08:00"
-        )
-    return PageParams(limit=limit, cursor=cursor, updated_since=updated_since)
+    since = parse_rfc3339(updated_since, ["query", "updated_since"]) if updated_since is not None else None
+    return PageParams(limit=limit, cursor=cursor, updated_since=since)
 
 
 def encode_cursor(updated_at: datetime, id_: str) -> str:

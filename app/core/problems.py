@@ -162,6 +162,18 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route of this path accepts (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -177,11 +189,23 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 400:
+            # FastAPI's "error parsing the body": the contract answers invalid input with 422.
+            return problem_response(
+                422,
+                "请求体不是有效的 JSON 或表单数据",
+                type_slug="validation-error",
+                errors=[{"loc": ["body"], "msg": "无法解析请求体", "type": "json_invalid"}],
+                instance=request.url.path,
+            )
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in _HTTP_DETAILS else None
         return problem_response(
             exc.status_code,
             detail or _HTTP_DETAILS.get(exc.status_code, TITLES.get(exc.status_code, "错误")),
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
             instance=request.url.path,
         )
 

@@ -65,6 +65,11 @@ _NOISE_WORDS = sorted(
         "正在招聘",
         "大量招",
         "长期",
+        "就近安排",
+        "就近分配",
+        "就近选择",
+        "可借支",
+        "借支",
         "稳定",
         "正式工",
         "双休",
@@ -168,22 +173,33 @@ _NOISE_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_NOISE_RE = re.compile("|".join(map(re.escape, _NOISE_WORDS)))
+_ROLE_AFTER_RECRUIT = r"(?!专员|主管|助理|经理|顾问|专家|师|总监)"
+_NOISE_RE = re.compile(
+    "|".join(re.escape(w) + (_ROLE_AFTER_RECRUIT if w.endswith("招聘") else "") for w in _NOISE_WORDS)
+)
 
 _BRACKETS_RE = re.compile(r"[\(\[\{【（〔「『《<][^\)\]\}】）〕」』》>]*[\)\]\}】）〕」』》>]")
+# Pay: "5000-8000元/月", "8k", "1w-2w", "260一天", "日入200".  The unit after the amount needs the
+# slash or no space: "8000元 天津" is pay and a city, not pay per day.
 _MONEY_RE = re.compile(
     r"\d+(?:\.\d+)?\s*[kw千万]?\s*(?:[-~至到]\s*\d+(?:\.\d+)?\s*[kw千万]?)?\s*"
-    r"(?:元|块|k|w|千|万)(?:\s*/?\s*(?:月|天|日|小时|时|h|年))?"
+    r"(?:元|块|k|w|千|万)(?:\s*/\s*(?:月|天|日|小时|时|h|年)|(?:月|天|日|小时|时|h|年)(?![\u4e00-\u9fff]))?"
     r"|\d+(?:\.\d+)?\s*[-~至到]\s*\d+(?:\.\d+)?(?:\s*/?\s*(?:月|天|日|小时|时))?"
     r"|\d+(?:\.\d+)?\s*/\s*(?:月|天|日|小时|时|h)"
+    r"|\d+\s*(?:一天|每天|一小时|每小时|一个月|每月)"
+    r"|(?:一天|每天|日入|月入|日赚|月赚)\s*\d+(?:\.\d+)?\s*[kw千万]?"
 )
 _AGE_RE = re.compile(r"\d+\s*(?:[-~至到]\s*\d+\s*)?(?:周岁|岁)(?:以下|以上|以内)?")
 _COUNT_RE = re.compile(r"\d+\s*(?:名|人|位)")
+_OPEN_BRACKET_RE = re.compile(r"[\(\[\{【（〔「『《<][^\)\]\}】）〕」』》>]*$")
 _MONTH_OFF_RE = re.compile(r"月休\d+天|上\d+休\d+|做\d+休\d+|早\d+晚\d+|\d+点(?:上|下)班")
 _COMPANY_RE = re.compile(
     r"^.{2,}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|传媒|商贸|实业|劳务派遣|人力资源|劳务)"
 )
-_RECRUIT_SPLIT_RE = re.compile(r"招聘|诚聘|急聘|招募|聘请|直招|急招|热招|高薪聘")
+# "招聘专员" / "招聘主管" are the recruiter's own occupation, not the verb.
+_RECRUIT_SPLIT_RE = re.compile(
+    r"(?:招聘|诚聘|急聘|招募|聘请|直招|急招|热招|高薪聘)(?!专员|主管|助理|经理|顾问|专家|师|总监)"
+)
 _SEPARATORS_RE = re.compile(r"[\s,，、;；/|\\+＋&·•:：!！?？。\-—_~*#@\"'“”‘’]+")
 # Bare numbers left over are noise, but letters with digits (A2, B2, C1, 4S店) are licences and shops.
 _LONE_NUMBER_RE = re.compile(r"(?<![a-z0-9])\d+(?![a-z0-9])")
@@ -229,20 +245,33 @@ def strip_place_names(text: str) -> str:
 
 
 def _drop_company(text: str) -> str:
-    # Truncated company names ("路南万珂家用电器...招聘家电维修") keep only the part after the ellipsis.
-    for mark in ("...", "…"):
-        if mark in text:
-            tail = text.rsplit(mark, 1)[1]
-            if len(tail.strip()) >= 2:
-                text = tail
-    parts = _RECRUIT_SPLIT_RE.split(text)
-    if len(parts) > 1:
-        tail = parts[-1].strip()
-        text = tail if len(tail) >= 2 else "".join(parts)
     m = _COMPANY_RE.match(text)
     if m and len(text) - m.end() >= 2:
         text = text[m.end() :]
     return text
+
+
+def _clean_part(t: str) -> list[str]:
+    t = _drop_company(t)
+    t = _MONTH_OFF_RE.sub(" ", t)
+    t = _AGE_RE.sub(" ", t)
+    t = _MONEY_RE.sub(" ", t)
+    t = _COUNT_RE.sub(" ", t)
+    t = _NOISE_RE.sub(" ", t)
+    t = _LONE_NUMBER_RE.sub(" ", t)
+    _, short = _places()
+    segments: list[str] = []
+    for part in _SEPARATORS_RE.split(t):
+        part = part.strip()
+        if not part:
+            continue
+        part = strip_place_names(part).replace(" ", "")
+        # A bare place ("湘潭") or a lone particle says nothing about the work.
+        if not re.search(r"[^\W\d_]", part):
+            continue
+        if part and part not in short and not (len(part) == 1 and part in "的了和与及或在做会工"):
+            segments.append(part)
+    return segments
 
 
 def clean_segments(text: str) -> list[str]:
@@ -255,23 +284,21 @@ def clean_segments(text: str) -> list[str]:
     if not raw:
         return []
     t = _BRACKETS_RE.sub(" ", raw)
+    # An opening bracket never closed ("编导主管(月薪1w-2w") starts an aside that runs to the end.
+    t = _OPEN_BRACKET_RE.sub(" ", t)
     if not t.strip():
         t = re.sub(r"[\(\)\[\]\{\}【】（）〔〕「」『』《》<>]", " ", raw)
-    t = _drop_company(t)
-    t = _MONTH_OFF_RE.sub(" ", t)
-    t = _AGE_RE.sub(" ", t)
-    t = _MONEY_RE.sub(" ", t)
-    t = _COUNT_RE.sub(" ", t)
-    t = _NOISE_RE.sub(" ", t)
-    t = _LONE_NUMBER_RE.sub(" ", t)
-    segments: list[str] = []
-    for part in _SEPARATORS_RE.split(t):
-        part = part.strip()
-        if not part:
-            continue
-        part = strip_place_names(part).replace(" ", "")
-        if part and not (len(part) == 1 and part in "的了和与及或在做会"):
-            segments.append(part)
+    # Truncated company names ("路南万珂家用电器...招聘家电维修") keep only the part after the ellipsis.
+    for mark in ("...", "…"):
+        if mark in t:
+            tail = t.rsplit(mark, 1)[1]
+            if len(tail.strip()) >= 2:
+                t = tail
+    # "XX公司招聘焊工": the title follows the recruiting verb; but "美团站点直招/包住" has it in front.
+    parts = _RECRUIT_SPLIT_RE.split(t)
+    segments = _clean_part(parts[-1])
+    if len(parts) > 1 and not segments:
+        segments = _clean_part(" ".join(parts[:-1]))
     if not segments:
         fallback = _SEPARATORS_RE.sub("", raw)
         return [fallback] if fallback else []

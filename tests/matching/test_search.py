@@ -1,0 +1,70 @@
+"""Occupation search (``GET /v1/occupations?q=``) on recruiting titles as recruiters write them."""
+
+from __future__ import annotations
+
+import time
+
+from app.matching.lexicon import get_lexicon
+from app.matching.normalize import clean_segments
+
+
+def top(q: str) -> str:
+    hits = get_lexicon().search(q, 5)
+    assert hits, q
+    return hits[0].code
+
+
+def test_noise_is_cleaned_from_titles() -> None:
+    assert clean_segments("焊工（二保焊）5000-8000元 天津 五险一金 急招") == ["焊工"]
+    assert clean_segments("昆明某某商贸...招聘陈列员") == ["陈列员"]
+    assert clean_segments("短视频编导主管（月薪1w-2w") == ["短视频编导主管"]
+    assert clean_segments("月入1.2W鲜奶促销员 包吃住 10人") == ["鲜奶促销员"]
+    # "招聘专员" is the recruiter's own job, not the verb.
+    assert clean_segments("招聘专员（英语）") == ["招聘专员"]
+
+
+def test_company_names_and_places_do_not_decide() -> None:
+    assert top("江苏某某机械有限公司招聘焊工") == "6-18-02-04"
+    assert top("深圳市某某科技招聘车工") == "6-18-01-01"
+    assert top("天津 电工 包吃住 6000-8000") == "6-31-01-03"
+
+
+def test_head_noun_weighs_most() -> None:
+    hit = get_lexicon().search("电气柜装配工包吃住", 1)[0]
+    assert hit.code.startswith("6-") and "装" in hit.name
+    assert top("招募专车司机") == "4-02-02-01"
+    assert top("冷链货运司机C1") == "4-02-02-02"
+
+
+def test_role_words_give_way_to_the_trade() -> None:
+    assert top("焊工学徒") == "6-18-02-04"
+    assert top("资深美容师") == "4-10-03-01"
+    assert top("注塑组长") == "6-14-02-00"
+
+
+def test_tfidf_fallback_answers_unknown_wording() -> None:
+    hits = get_lexicon().search("氩弧焊接操作", 3)
+    assert hits and hits[0].code == "6-18-02-04"
+
+
+def test_one_item_per_code_and_limit() -> None:
+    hits = get_lexicon().search("普工/操作工/包装工", 10)
+    codes = [h.code for h in hits]
+    assert len(codes) == len(set(codes)) and len(codes) <= 10
+    assert all(0 <= h.score <= 100 for h in hits)
+
+
+def test_admin_synonyms_reach_search() -> None:
+    lex = get_lexicon()
+    lex.search("守库房神兽", 1)  # builds and caches the search index first
+    lex.add_synonyms("4-02-06-01", ["守库房神兽"])
+    assert lex.search("守库房神兽", 1)[0].code == "4-02-06-01"
+
+
+def test_search_is_fast() -> None:
+    lex = get_lexicon()
+    lex.search("预热", 1)
+    t0 = time.perf_counter()
+    for i in range(200):
+        lex.search(f"第{i}号车间电气柜装配工包吃住月薪{i}000", 5)
+    assert (time.perf_counter() - t0) / 200 < 0.005
