@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app.auth.router import router as api_keys_router
 from app.config import get_settings
@@ -10,11 +10,20 @@ from app.core.idempotency import IdempotencyMiddleware
 from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddleware, configure_logging
 from app.core.openapi import customize_openapi
 from app.core.problems import install_problem_handlers
+from app.core.query import reject_repeated_query
+from app.employers.router import router as employers_router
+from app.exchanges.router import matches_router
+from app.exchanges.router import router as exchanges_router
+from app.interviews.router import router as interviews_router
 from app.matching.router import router as matching_router
 from app.occupations.router import router as occupations_router
 from app.ops.router import router as ops_router
 from app.partnerships.router import router as partnerships_router
+from app.placements.router import router as placements_router
 from app.regions.router import router as regions_router
+from app.reports.router import router as reports_router
+from app.seekers.router import router as seekers_router
+from app.templates_router import router as templates_router
 
 ROUTERS = [
     ops_router,
@@ -23,6 +32,14 @@ ROUTERS = [
     partnerships_router,
     occupations_router,
     matching_router,
+    reports_router,
+    seekers_router,
+    employers_router,
+    templates_router,
+    exchanges_router,
+    matches_router,
+    interviews_router,
+    placements_router,
 ]
 
 
@@ -30,6 +47,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level)
     app = FastAPI(
+        dependencies=[Depends(reject_repeated_query)],
         title="劳务协作人岗匹配服务 laowu",
         version="1.0.0",
         description=(
