@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -185,7 +185,22 @@ class IdempotencyMiddleware:
 
         waited = 0.0
         while True:
-            claim = await run_in_threadpool(_claim, principal, key, scope["method"], scope["path"], body_hash)
+            try:
+                claim = await run_in_threadpool(
+                    _claim, principal, key, scope["method"], scope["path"], body_hash
+                )
+            except SQLAlchemyError:
+                # Outside the app's exception handlers: answer the outage here, retryable.
+                log.error("idempotency store unavailable")
+                await _send_json(
+                    send,
+                    503,
+                    problem_body(
+                        503, "数据库暂不可用，请稍后用同一 Idempotency-Key 重试", type_slug="unavailable"
+                    ),
+                    [(b"retry-after", b"5")],
+                )
+                return
             if claim.kind != "busy" or waited >= self.wait_seconds:
                 break
             await asyncio.sleep(0.05)
@@ -259,7 +274,10 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture_send)
         except BaseException:
-            await run_in_threadpool(_release, principal, key)
+            try:
+                await run_in_threadpool(_release, principal, key)
+            except SQLAlchemyError:
+                log.warning("idempotency record not released")
             raise
         try:
             await run_in_threadpool(_store, principal, key, status, resp_headers, b"".join(resp_body))

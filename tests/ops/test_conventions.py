@@ -81,7 +81,7 @@ def test_concurrent_requests_with_one_key_do_the_work_once(
         r = client.post("/v1/partnerships", json=PARTNERSHIP, headers=h)
         results.append((r.status_code, r.json()))
 
-    threads = [threading.Thread(target=go) for _ in range(8)]
+    threads = [threading.Thread(target=go) for _ in range(20)]
     for t in threads:
         t.start()
     for t in threads:
