@@ -11,11 +11,18 @@ from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddlew
 from app.core.openapi import customize_openapi
 from app.core.problems import install_problem_handlers
 from app.core.query import reject_repeated_query
+from app.employers.router import router as employers_router
+from app.exchanges.router import matches_router
+from app.exchanges.router import router as exchanges_router
+from app.interviews.router import router as interviews_router
 from app.matching.router import router as matching_router
 from app.occupations.router import router as occupations_router
 from app.ops.router import router as ops_router
 from app.partnerships.router import router as partnerships_router
+from app.placements.router import router as placements_router
 from app.regions.router import router as regions_router
+from app.seekers.router import router as seekers_router
+from app.templates_router import router as templates_router
 
 ROUTERS = [
     ops_router,
@@ -24,6 +31,13 @@ ROUTERS = [
     partnerships_router,
     occupations_router,
     matching_router,
+    seekers_router,
+    employers_router,
+    templates_router,
+    exchanges_router,
+    matches_router,
+    interviews_router,
+    placements_router,
 ]
 
 

@@ -4,6 +4,8 @@ from app.auth.models import ApiKey
 from app.core.models import AuditEvent, IdempotencyRecord
 from app.db import Base
 from app.employers.models import Employer, Job
+from app.exchanges.models import Exchange, ExchangeJob, ExchangeSeeker, Match, MatchRun, StateChange
+from app.interviews.models import Interview, InterviewSlot
 from app.occupations.models import OccupationSynonym
 from app.partnerships.models import Partnership, Target
 from app.placements.models import Placement, ServiceRecord
@@ -15,13 +17,21 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Employer",
+    "Exchange",
+    "ExchangeJob",
+    "ExchangeSeeker",
     "IdempotencyRecord",
+    "Interview",
+    "InterviewSlot",
     "Job",
+    "Match",
+    "MatchRun",
     "OccupationSynonym",
     "Partnership",
     "Placement",
     "Region",
     "Seeker",
     "ServiceRecord",
+    "StateChange",
     "Target",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import service
@@ -55,7 +55,29 @@ class Authenticated:
         return principal
 
 
+class CalendarAuthenticated(Authenticated):
+    """Calendar apps subscribe by URL and cannot send headers: also accept the key as ``?token=``."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        request: Request,
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        token: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description="订阅日历用：日历软件无法发送请求头时，可把 API 密钥放在此参数（请使用只读的排期或输入地密钥）",
+            ),
+        ] = None,
+    ) -> Principal:
+        if credentials is None and token:
+            credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+        return super().__call__(request, session, credentials)
+
+
 AnyPrincipal = Annotated[Principal, Depends(Authenticated())]
+CalendarPrincipal = Annotated[Principal, Depends(CalendarAuthenticated())]
 AdminPrincipal = Annotated[Principal, Depends(Authenticated(Role.admin))]
 
 

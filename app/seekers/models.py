@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, TimestampMixin, UTCDateTime
@@ -14,7 +14,15 @@ class Seeker(IdMixin, TimestampMixin, Base):
     __tablename__ = "seekers"
     __table_args__ = (
         UniqueConstraint("owner_region_code", "external_id"),
-        UniqueConstraint("owner_region_code", "id_number_bidx"),
+        # One live row per person and county; a tombstone does not block adding the person again.
+        Index(
+            "uq_seekers_live_id_number_bidx",
+            "owner_region_code",
+            "id_number_bidx",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     owner_region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), nullable=False, index=True)

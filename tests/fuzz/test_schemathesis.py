@@ -21,6 +21,16 @@ ROLES = [("admin", None), ("sending", "620521"), ("receiving", "120105"), ("sche
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 
 
+def _auth_header_mutated(case: schemathesis.Case) -> bool:
+    meta = case.meta
+    if meta is None:
+        return False
+    for location, info in meta.components.items():
+        if getattr(location, "value", location) == "header" and info.mode.value == "negative":
+            return True
+    return False
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -31,8 +41,13 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 def test_api_conforms_for_every_role(
     case: schemathesis.Case, make_key: Callable[..., dict[str, str]]
 ) -> None:
-    for role, region in ROLES:
-        headers = make_key(role, region)
+    if _auth_header_mutated(case):
+        # The case is about a missing or malformed key: send it as generated, without ours.
+        roles: list[tuple[str | None, str | None]] = [(None, None)]
+    else:
+        roles = list(ROLES)
+    for role, region in roles:
+        headers = make_key(role, region) if role else None
         response = case.call(headers=headers)
         assert response.status_code < 500, (
             f"{case.method} {case.path} as {role}: {response.status_code} {response.text[:300]}"

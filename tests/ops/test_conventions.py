@@ -28,6 +28,7 @@ def test_every_error_is_problem_json(client: TestClient, admin: dict[str, str]) 
     assert _is_problem(client.get("/no/such/route"))
     assert client.put("/v1/regions/620521", headers=admin).status_code == 405
     assert _is_problem(client.put("/v1/regions/620521", headers=admin))
+    assert client.put("/v1/partnerships", headers=admin).headers["Allow"] == "GET, HEAD, POST"
     assert _is_problem(client.get("/v1/regions/999999", headers=admin))
     bad = client.post("/v1/partnerships", json={"receiving_region_code": "x"}, headers=admin)
     assert bad.status_code == 422 and _is_problem(bad)
