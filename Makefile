@@ -24,6 +24,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/laowu migrate
 	$(BIN)/laowu demo
+	$(BIN)/laowu demo --dataset tianjin-2019h1
 	@echo "管理员 API 密钥（只显示这一次）："
 	@$(BIN)/laowu create-key --role admin --name "make-run-$$(date +%Y%m%d%H%M%S)" | tail -1
 	@echo "文档：http://127.0.0.1:8000/docs    报表页：http://127.0.0.1:8000/reports/"

@@ -81,7 +81,9 @@ def load_basic(session: Session) -> str:
 
 
 def load_demo(*, session: Session, dataset: str = "basic") -> str:
-    loaders = {"basic": load_basic}
+    from app import demo_tianjin  # imported here: it builds on this module's pairs
+
+    loaders = {"basic": load_basic, "tianjin-2019h1": demo_tianjin.load}
     if dataset not in loaders:
         raise SystemExit(f"未知数据集 {dataset}；可选：{', '.join(loaders)}")
     return loaders[dataset](session)

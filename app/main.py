@@ -21,6 +21,7 @@ from app.ops.router import router as ops_router
 from app.partnerships.router import router as partnerships_router
 from app.placements.router import router as placements_router
 from app.regions.router import router as regions_router
+from app.reports.router import router as reports_router
 from app.seekers.router import router as seekers_router
 from app.templates_router import router as templates_router
 
@@ -31,6 +32,7 @@ ROUTERS = [
     partnerships_router,
     occupations_router,
     matching_router,
+    reports_router,
     seekers_router,
     employers_router,
     templates_router,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +14,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 log = logging.getLogger("laowu.problems")
 
@@ -163,13 +164,27 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _path_table(app: FastAPI) -> list[tuple[re.Pattern[str], int, list[str]]]:
+    table = []
+    for template, item in app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        methods = [m.upper() for m in item if m in ("get", "post", "put", "patch", "delete")]
+        # Specificity: how much of the template is literal text.
+        literal = len(re.sub(r"\{[^}]+\}", "", template))
+        table.append((re.compile(f"^{pattern}$"), literal, methods))
+    return table
+
+
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route fully matches for this path (Starlette names only one route's)."""
-    methods: list[str] = []
-    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        scope = {**request.scope, "method": method}
-        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
-            methods.append(method)
+    """The methods the documented path serves. The most specific template speaks for the path:
+    ``/v1/seekers/batch`` rather than ``/v1/seekers/{seeker_id}``, which would also match it."""
+    matches = [
+        (spec, methods) for regex, spec, methods in _path_table(request.app) if regex.match(request.url.path)
+    ]
+    best = max((spec for spec, _ in matches), default=0)
+    chosen = {m for spec, group in matches if spec == best for m in group}
+    methods = sorted(chosen, key=["GET", "POST", "PUT", "PATCH", "DELETE"].index)
     if "GET" in methods:
         methods.insert(methods.index("GET") + 1, "HEAD")
     return methods

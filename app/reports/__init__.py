@@ -1,0 +1,1 @@
+"""Reports officials read: progress against targets, employment services, training needs."""
