@@ -8,6 +8,7 @@ method, path and body so reusing a key for a different request is refused.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
+from app.core import pii
 from app.core.models import IdempotencyRecord
 from app.core.problems import PROBLEM_JSON, problem_body
 from app.db import get_sessionmaker, utcnow
@@ -30,6 +32,19 @@ _REPLAYED_HEADERS = ("content-type", "location", "etag")
 # Outcomes a client must be free to retry: not stored.
 _NOT_STORED = {401, 408, 429, 503}
 _IN_FLIGHT_STALE = timedelta(minutes=5)
+_BODY_CONTEXT = "idempotency.response_body"
+
+
+def _seal(body: bytes) -> bytes:
+    # Stored answers hold what the endpoint returned, the owner's unmasked phone included: encrypted
+    # like every other copy of personal data at rest.
+    return pii.encrypt(base64.b64encode(body).decode("ascii"), context=_BODY_CONTEXT).encode("ascii")
+
+
+def _unseal(stored: bytes) -> bytes:
+    if not stored.startswith(pii.TOKEN_PREFIX.encode()):
+        return stored  # written before answers were encrypted
+    return base64.b64decode(pii.decrypt(stored.decode("ascii"), context=_BODY_CONTEXT))
 
 
 def bearer_hash(scope: Scope) -> str | None:
@@ -105,7 +120,7 @@ def _store(principal: str, key: str, status: int, headers: dict[str, str], body:
         else:
             record.status_code = status
             record.response_headers = headers
-            record.response_body = body
+            record.response_body = _seal(body)
         session.commit()
 
 
@@ -240,7 +255,7 @@ class IdempotencyMiddleware:
         if claim.kind == "replay" and claim.record is not None:
             rec = claim.record
             headers = [(k.encode(), v.encode()) for k, v in (rec.response_headers or {}).items()]
-            payload = rec.response_body or b""
+            payload = _unseal(rec.response_body) if rec.response_body else b""
             headers += [(b"content-length", str(len(payload)).encode()), (b"idempotent-replayed", b"true")]
             await send({"type": "http.response.start", "status": rec.status_code or 200, "headers": headers})
             await send({"type": "http.response.body", "body": payload})

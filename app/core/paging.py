@@ -10,7 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.problems import invalid_field
@@ -89,7 +89,10 @@ def paginate(
         stmt = stmt.where(updated_at > params.updated_since)
     if params.cursor:
         when, last_id = decode_cursor(params.cursor)
-        stmt = stmt.where(or_(updated_at > when, and_(updated_at == when, id_col > last_id)))
+        # A row comparison is an index condition on (updated_at, id); the equivalent OR is only a filter,
+        # so every page would read (and sort) all rows before the cursor.
+        after = tuple_(literal(when, updated_at.type), literal(last_id, id_col.type))
+        stmt = stmt.where(tuple_(updated_at, id_col) > after)
     stmt = stmt.order_by(updated_at, id_col).limit(params.limit + 1)
     rows = list(session.scalars(stmt))
     next_cursor = None

@@ -72,6 +72,10 @@ class Match(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("exchange_id", "seeker_id", "job_id"),
         Index("ix_matches_exchange_status", "exchange_id", "status"),
+        # District portals page by (updated_at, id), often with status=: one match run writes tens of
+        # thousands of rows with one updated_at, so without id in the key every page sorts that tie.
+        Index("ix_matches_updated_at_id", "updated_at", "id"),
+        Index("ix_matches_status_updated_at_id", "status", "updated_at", "id"),
     )
 
     exchange_id: Mapped[str] = mapped_column(ForeignKey("exchanges.id"), nullable=False)
