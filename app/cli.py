@@ -41,7 +41,15 @@ def _create_key(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    uvicorn.run("app.asgi:app", host=args.host, port=args.port, log_level="warning", access_log=False)
+    # Scoring and JSON are CPU-bound: one worker process per core serves concurrent portals.
+    uvicorn.run(
+        "app.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
     return 0
 
 
@@ -68,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     sv = sub.add_parser("serve", help="启动服务")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=1, help="工作进程数（建议等于 CPU 核数）")
     sv.set_defaults(func=_serve)
     dm = sub.add_parser("demo", help="载入演示数据（可重复运行）")
     dm.add_argument("--dataset", default="basic", help="basic 或 tianjin-2019h1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -83,11 +84,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _json_loads(data: bytes | str) -> Any:
+    # psycopg hands JSON over as bytes; the stdlib then sniffs the encoding of every small value.
+    return json.loads(data.decode() if isinstance(data, bytes) else data)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgresql+psycopg"):
+        from psycopg.types.json import set_json_loads
+
+        set_json_loads(_json_loads)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 

@@ -421,10 +421,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     laowu = Path(sys.executable).with_name("laowu")
-    cmd = [str(laowu), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [str(laowu), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=_env(url), cwd=ROOT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     import httpx
@@ -590,6 +590,9 @@ def main() -> int:
     parser.add_argument("--matches", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (this machine: 2 cores)"
+    )
     parser.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.driver:
@@ -607,7 +610,7 @@ def main() -> int:
     print(f"machine: {_machine()}")
     world = seed(url, args.matches)
     explain(url)
-    proc, base = start_server(url)
+    proc, base = start_server(url, args.workers)
     try:
         spec = {
             "base": base,
@@ -633,7 +636,7 @@ def main() -> int:
         stop_server(proc)
 
     print(
-        f"\nconcurrency {args.concurrency}, {args.seconds:.0f} s per endpoint, server `laowu serve` (1 process)"
+        f"\nconcurrency {args.concurrency}, {args.seconds:.0f} s per endpoint, server `laowu serve --workers {args.workers}`"
     )
     print(
         f"{'endpoint':<28}{'requests':>9}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
