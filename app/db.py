@@ -90,15 +90,18 @@ def _json_loads(data: bytes | str) -> Any:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: database errors must never carry names or other submitted values into logs.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql+psycopg"):
         from psycopg.types.json import set_json_loads
 
         set_json_loads(_json_loads)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 @lru_cache

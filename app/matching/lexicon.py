@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -406,6 +407,7 @@ _GENERIC_PHRASES = frozenset(
     )
 )
 _TRAILING_CODE_RE = re.compile(r"[a-z0-9]+$")
+_NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
 # Provenance weights of a phrase: the classification's own titles and aliases are how recruiting
 # titles are labelled; our colloquial table speaks the labourers' language and comes second.
 _SW_TITLE = 1.0
@@ -423,6 +425,16 @@ _INNER_BASE = 50.0
 # Weight of the character n-gram similarity of the whole segment to an occupation's titles and
 # aliases: among codes sharing a head noun it picks the one whose wording covers the modifiers too.
 _TFIDF_TIEBREAK = 15.0
+# Weight of the bigram similarity of the segment to an occupation's definition and main tasks
+# (职业定义、主要工作任务): "注塑", "跟单", "品管" are described there even where no alias names them.
+# A light tie-break: on the labelled titles a heavier weight pulls toward professional codes whose
+# long definitions share everyday words.  The best few also enter as candidates of last resort.
+_TASKS_WEIGHT = 10.0
+_TASKS_FALLBACK = 40.0
+_TASKS_TOP = 5
+# A title naming only the generic trade of a small group ("销售" for 销售人员 4-01-02-00) is labelled
+# with the group, not with one of its detailed occupations that lists the word as an alias.
+_SW_STEM = 0.98
 
 
 def _ngrams(text: str) -> list[str]:
@@ -452,6 +464,13 @@ class _SearchIndex:
             lw = 1.0 if occ.level == 4 else 0.985
             self.add_phrase(occ.name, occ.code, _SW_TITLE * lw)
             texts = [occ.name]
+            if (
+                occ.level in (2, 3)
+                and occ.name.endswith("人员")
+                and len(occ.name) >= 4
+                and "、" not in occ.name
+            ):
+                self.add_phrase(occ.name[:-2], occ.code, _SW_STEM)
             for alias in occ.aliases:
                 self.add_phrase(alias, occ.code, _SW_ALIAS * lw)
                 texts.append(alias)
@@ -474,9 +493,13 @@ class _SearchIndex:
         for row in _read_csv("title_terms.csv"):
             if row["code"] in lex.occupations:
                 self.add_phrase(row["phrase"], row["code"], float(row.get("weight") or 1.0))
+                # Our trade words join the code's n-gram document too: otherwise the TF-IDF tie-break
+                # favours whichever code lists the same word as an alias and undoes the table's choice.
+                docs[self.code_pos[row["code"]]].append(row["phrase"])
         for key, code in lex._admin_phrases:
             self.add_phrase(key, code, 1.0)
         self._build_tfidf(docs)
+        self._build_tasks()
 
     def add_phrase(self, phrase: str, code: str, weight: float) -> None:
         key = basic(phrase).replace(" ", "")
@@ -518,6 +541,51 @@ class _SearchIndex:
         self.vocab = vocab
         self.post_docs = [np.asarray(d, dtype=np.int32) for d in post_docs]
         self.post_vals = [np.asarray(v, dtype=np.float64) for v in post_vals]
+
+    def _build_tasks(self) -> None:
+        """Character-bigram TF-IDF over definitions and tasks, stored as postings like the title index."""
+        vocab: dict[str, int] = {}
+        rows: list[tuple[int, dict[int, int]]] = []
+        for row in _read_csv("csco22_tasks.csv"):
+            pos = self.code_pos.get(row["code"])
+            if pos is None:
+                continue
+            # Only Chinese bigrams: punctuation and digits ("1.", "、") would pair with every text.
+            text = _NON_HAN_RE.sub(" ", row["text"])
+            counts = Counter(a + b for a, b in zip(text, text[1:], strict=False) if a != " " and b != " ")
+            rows.append((pos, {vocab.setdefault(g, len(vocab)): c for g, c in counts.items()}))
+        df = np.zeros(len(vocab))
+        for _, tf in rows:
+            df[list(tf)] += 1
+        self.task_idf = np.log((1 + len(rows)) / (1 + df)) + 1.0
+        post_docs: list[list[int]] = [[] for _ in vocab]
+        post_vals: list[list[float]] = [[] for _ in vocab]
+        for pos, tf in rows:
+            js = np.fromiter(tf, dtype=np.int64, count=len(tf))
+            freq = np.fromiter(tf.values(), dtype=np.float64, count=len(tf))
+            vals = (1.0 + np.log(freq)) * self.task_idf[js]
+            vals /= float(np.sqrt(vals @ vals)) or 1.0
+            for j, x in zip(js.tolist(), vals.tolist(), strict=True):
+                post_docs[j].append(pos)
+                post_vals[j].append(x)
+        self.task_vocab = vocab
+        self.task_docs = [np.asarray(d, dtype=np.int32) for d in post_docs]
+        self.task_vals = [np.asarray(v, dtype=np.float64) for v in post_vals]
+
+    def task_cosine(self, text: str) -> np.ndarray:
+        scores = np.zeros(len(self.codes))
+        q: dict[int, float] = {}
+        for i in range(len(text) - 1):
+            j = self.task_vocab.get(text[i : i + 2])
+            if j is not None:
+                q[j] = q.get(j, 0.0) + 1.0
+        if not q:
+            return scores
+        vec = {j: (1.0 + np.log(v)) * self.task_idf[j] for j, v in q.items()}
+        norm = float(np.sqrt(sum(x * x for x in vec.values())))
+        for j, x in vec.items():
+            scores[self.task_docs[j]] += (x / norm) * self.task_vals[j]
+        return scores
 
     def cosine(self, text: str) -> np.ndarray:
         scores = np.zeros(len(self.codes))
@@ -612,12 +680,21 @@ class _SearchIndex:
                 s = 30.0 + 45.0 * float(cos[i])
                 if code not in found or found[code][0] < s:
                     found[code] = (s, self.names[i])
+            tcos = self.task_cosine(seg)
+            for i in np.argsort(-tcos)[:_TASKS_TOP]:
+                if tcos[i] <= 0:
+                    break
+                code = self.codes[i]
+                s = 30.0 + _TASKS_FALLBACK * float(tcos[i])
+                if code not in found or found[code][0] < s:
+                    found[code] = (s, self.names[i])
             # Recruiters put the main post first: later segments count a little less.
             seg_pen = 2.0 * min(k, 3)
             for code, (s, phrase) in found.items():
                 s = (
                     s
                     + _TFIDF_TIEBREAK * float(cos[self.code_pos[code]])
+                    + _TASKS_WEIGHT * float(tcos[self.code_pos[code]])
                     + self.prior.get(code, 0.0)
                     - seg_pen
                 )

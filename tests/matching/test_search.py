@@ -68,3 +68,19 @@ def test_search_is_fast() -> None:
     for i in range(200):
         lex.search(f"第{i}号车间电气柜装配工包吃住月薪{i}000", 5)
     assert (time.perf_counter() - t0) / 200 < 0.005
+
+
+def test_definitions_and_tasks_answer_task_wording() -> None:
+    # No title or alias says this; the main tasks of 风机操作工 do (开、停风机, 调整风量、风压).
+    codes = [h.code for h in get_lexicon().search("调整风量风压", 3)]
+    assert "6-28-02-07" in codes
+
+
+def test_factory_words_name_the_industry_group() -> None:
+    assert top("电子厂招普工") == "6-25-00-00"
+    assert top("食品厂厂长") == "6-02-00-00"
+
+
+def test_generic_trade_of_a_small_group_maps_to_the_group() -> None:
+    assert top("销售（五险一金 周末双休）") == "4-01-02-00"
+    assert top("销售代表") == "4-01-02-01"
