@@ -270,6 +270,11 @@ def test_whole_exchange(
         assert p["category"] == "in_receiving" and p["seeker_id"] == world["welder"].id
         assert p["receiving_region_code"] == f.RECEIVING and p["started_on"] == "2020-11-01"
     assert client.get("/v1/placements", headers=other).json()["items"] == []
+    # ... and it counts in the district's progress report as 来津就业.
+    report = client.get("/v1/reports/progress", params={"period": "2020-11"}, headers=rcv).json()
+    [row] = [r for r in report["rows"] if r["region_code"] == f.RECEIVING]
+    assert row["employed_in_receiving"]["achieved"] == 1
+    assert report["totals"]["employed_in_receiving"]["achieved"] == 1
 
     # 3 来/往: close by hand; everything still open is withdrawn.
     r = client.post(f"/v1/exchanges/{xid}/close", json={"note": "本轮结束"}, headers=rcv)
