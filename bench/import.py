@@ -150,10 +150,10 @@ def run_one(label: str, url: str, path: Path, bad: int) -> bool:
     from sqlalchemy import delete
 
     from app.auth.principal import Principal, Role
+    from app.core import importing
     from app.db import get_sessionmaker
     from app.matching.lexicon import get_lexicon
     from app.ops.service import alembic_config
-    from app.seekers import importing
     from app.seekers import service as seekers
     from app.seekers.models import Seeker
 

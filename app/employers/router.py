@@ -8,6 +8,7 @@ from app.auth.deps import Authenticated
 from app.auth.principal import Principal, Role
 from app.core.deps import PageDep, SessionDep
 from app.core.etag import check_if_match, set_etag
+from app.core.importing import BATCH_DESCRIPTION, BatchResult, Mode
 from app.employers import service
 from app.employers.schemas import (
     EmployerIn,
@@ -22,7 +23,6 @@ from app.employers.schemas import (
     JobPatch,
     JobStatus,
 )
-from app.seekers.importing import BATCH_DESCRIPTION, BatchResult, Mode
 
 router = APIRouter(tags=["用人单位与岗位"])
 

@@ -16,7 +16,8 @@ from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal, Role
-from app.core import audit, pii
+from app.core import audit, importing, pii
+from app.core.importing import BatchResult, Mode, Outcome, RawRow
 from app.core.paging import PageParams, paginate
 from app.core.problems import Conflict, Invalid, NotFound
 from app.db import utcnow
@@ -24,8 +25,6 @@ from app.employers.columns import JOB_COLUMNS
 from app.employers.models import Employer, Job
 from app.employers.schemas import EmployerIn, EmployerOut, EmployerPatch, JobIn, JobOut, JobPatch
 from app.regions import service as regions
-from app.seekers import importing
-from app.seekers.importing import BatchResult, Mode, Outcome, RawRow
 
 EMPLOYER = "employer"
 PHONE_CONTEXT = "employer.contact_phone"

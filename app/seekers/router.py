@@ -8,8 +8,8 @@ from app.auth.deps import Authenticated
 from app.auth.principal import Principal, Role
 from app.core.deps import PageDep, SessionDep
 from app.core.etag import check_if_match, set_etag
+from app.core.importing import BATCH_DESCRIPTION, BatchResult, Mode
 from app.seekers import service
-from app.seekers.importing import BATCH_DESCRIPTION, BatchResult, Mode
 from app.seekers.schemas import (
     EmploymentStatus,
     Mobility,

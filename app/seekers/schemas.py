@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.core.identity import parse_id_number
-from app.seekers.importing import (
+from app.core.importing import (
     LocalTime,
     Mobile,
     Mode,

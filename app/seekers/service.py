@@ -15,15 +15,14 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal, Role
-from app.core import audit, pii
+from app.core import audit, importing, pii
 from app.core.identity import parse_id_number
+from app.core.importing import BatchResult, Mode, Outcome, RawRow
 from app.core.paging import PageParams, paginate
 from app.core.problems import Conflict, Invalid, NotFound
 from app.db import utcnow
 from app.regions import service as regions
-from app.seekers import importing
 from app.seekers.columns import SEEKER_COLUMNS
-from app.seekers.importing import BatchResult, Mode, Outcome, RawRow
 from app.seekers.models import Seeker
 from app.seekers.schemas import SeekerIn, SeekerOut, SeekerPatch
 

@@ -29,7 +29,8 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from app.auth.principal import Principal, Role
     from app.db import get_sessionmaker
-    from app.seekers import importing, service
+    from app.core import importing
+    from app.seekers import service
 
     importing.INSERT_CHUNK = 3
     real = importing.insert_chunk

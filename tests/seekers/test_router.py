@@ -13,8 +13,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
+from app.core import importing
 from app.core.models import AuditEvent
-from app.seekers import importing
 from app.seekers.models import Seeker
 
 QINGSHUI, ZHANGJIACHUAN = "620521", "620525"
