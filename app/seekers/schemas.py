@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.core.identity import parse_id_number
 from app.core.importing import (
@@ -85,6 +85,29 @@ class SeekerIn(BaseModel):
     employment_status: EmploymentStatus = Field(default="unemployed", description=_D["employment_status"])
     tags: Tags = Field(default_factory=list, description=_D["tags"])
     training_needs: TextList = Field(default_factory=list, description=_D["training_needs"])
+    gender: Literal["male", "female"] | None = Field(
+        default=None,
+        validate_default=True,
+        description="性别：可不填，由身份证号得出；填写时须与身份证号一致",
+    )
+    birth_date: date | None = Field(
+        default=None,
+        validate_default=True,
+        description="出生日期：可不填，由身份证号得出；填写时须与身份证号一致",
+    )
+
+    @field_validator("gender", "birth_date")
+    @classmethod
+    def _derived_from_id_number(cls, value: Any, info: ValidationInfo) -> Any:
+        # Clients that echo a full record back send gender and birth date too: accept them when they agree
+        # with the ID number; what is stored is always what the ID number says.
+        raw = info.data.get("id_number")
+        if raw is None:  # the ID number itself failed and is reported on its own
+            return value
+        derived = getattr(parse_id_number(raw), str(info.field_name))
+        if value is not None and value != derived:
+            raise ValueError("与身份证号不一致")
+        return derived
 
 
 class SeekerPatch(BaseModel):

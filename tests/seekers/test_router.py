@@ -324,3 +324,22 @@ def test_batch_over_the_limit_is_413(
     monkeypatch.setattr(get_settings(), "max_import_rows", 3)
     r = client.post("/v1/seekers/batch", json={"items": [seeker(i) for i in range(4)]}, headers=sending)
     assert r.status_code == 413
+
+
+def test_derived_gender_and_birth_date_may_be_echoed_but_must_agree(
+    client: TestClient, sending: dict[str, str]
+) -> None:
+    from app.core.identity import parse_id_number
+
+    ident = parse_id_number(id_number(1))
+    echoed = {**seeker(1), "gender": ident.gender, "birth_date": ident.birth_date.isoformat()}
+    created = client.post("/v1/seekers", json=echoed, headers=sending)
+    assert created.status_code == 201, created.text
+    assert created.json()["gender"] == ident.gender
+
+    wrong_gender = "female" if parse_id_number(id_number(2)).gender == "male" else "male"
+    bad = client.post("/v1/seekers", json={**seeker(2), "gender": wrong_gender}, headers=sending)
+    assert bad.status_code == 422 and "gender" in bad.json()["detail"] + str(bad.json()["errors"])
+    bad_date = client.post("/v1/seekers", json={**seeker(3), "birth_date": "1900-01-01"}, headers=sending)
+    assert bad_date.status_code == 422 and "birth_date" in str(bad_date.json()["errors"])
+    assert id_number(3) not in bad_date.text
