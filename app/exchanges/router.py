@@ -9,6 +9,7 @@ from app.auth.deps import AnyPrincipal, Authenticated
 from app.auth.principal import Principal, Role
 from app.core.deps import PageDep, SessionDep
 from app.core.etag import check_if_match, set_etag
+from app.core.fastjson import json_response
 from app.exchanges import service
 from app.exchanges.models import Exchange
 from app.exchanges.schemas import (
@@ -194,7 +195,11 @@ def cancel_exchange(
     return _end(session, principal, response, exchange_id, "cancelled", body)
 
 
-@router.get("/v1/exchanges/{exchange_id}/matches", response_model=MatchPage, summary="列出本对接的推荐")
+@router.get(
+    "/v1/exchanges/{exchange_id}/matches",
+    response_model=MatchPage,
+    summary="列出本对接的推荐",
+)
 def list_exchange_matches(
     exchange_id: ExchangeId,
     session: SessionDep,
@@ -202,7 +207,7 @@ def list_exchange_matches(
     page: PageDep,
     status: Annotated[MatchStatus | None, Query(description="按状态筛选")] = None,
     seeker_id: Annotated[str | None, Query(max_length=32, description="只看该求职者的推荐")] = None,
-) -> MatchPage:
+) -> Response:
     e = service.get_exchange(session=session, principal=principal, exchange_id=exchange_id)
     rows, cursor = service.list_matches(
         session=session,
@@ -212,9 +217,9 @@ def list_exchange_matches(
         status=status,
         seeker_id=seeker_id,
     )
-    items = service.match_views(session=session, principal=principal, matches=rows)
+    items = service.match_dicts(session=session, principal=principal, matches=rows)
     session.commit()
-    return MatchPage(items=items, next_cursor=cursor)
+    return json_response({"items": items, "next_cursor": cursor})
 
 
 @matches_router.get(
@@ -229,7 +234,7 @@ def list_matches(
     status: Annotated[MatchStatus | None, Query(description="按状态筛选")] = None,
     exchange_id: Annotated[str | None, Query(max_length=32, description="只看该对接的推荐")] = None,
     seeker_id: Annotated[str | None, Query(max_length=32, description="只看该求职者的推荐")] = None,
-) -> MatchPage:
+) -> Response:
     rows, cursor = service.list_matches(
         session=session,
         principal=principal,
@@ -238,9 +243,9 @@ def list_matches(
         status=status,
         seeker_id=seeker_id,
     )
-    items = service.match_views(session=session, principal=principal, matches=rows)
+    items = service.match_dicts(session=session, principal=principal, matches=rows)
     session.commit()
-    return MatchPage(items=items, next_cursor=cursor)
+    return json_response({"items": items, "next_cursor": cursor})
 
 
 @matches_router.get("/v1/matches/{match_id}", response_model=MatchOut, summary="获取推荐（含状态变更记录）")

@@ -26,7 +26,6 @@ from app.exchanges.schemas import (
     DemandSummaryOut,
     ExchangeCreate,
     HistoryOut,
-    JobSummaryOut,
     MatchOut,
     MatchPatch,
     PhraseOut,
@@ -320,16 +319,43 @@ def sees_full(principal: Principal) -> bool:
     return principal.role in (Role.sending, Role.admin)
 
 
-def seeker_views(
-    *, session: Session, principal: Principal, seekers: Sequence[Seeker]
-) -> list[SeekerFullOut | SeekerMaskedOut]:
-    """Role-appropriate views; every unmasked phone shown is written to the audit log."""
+# The seeker columns views read: the list endpoints load these, not whole rows (no ciphertexts unless
+# the phone is to be shown).
+_SEEKER_VIEW_COLUMNS = (
+    Seeker.id,
+    Seeker.name,
+    Seeker.gender,
+    Seeker.birth_date,
+    Seeker.hukou_region_code,
+    Seeker.education,
+    Seeker.skills,
+    Seeker.certificates,
+    Seeker.desired_occupations,
+    Seeker.occupation_codes,
+    Seeker.wants_work,
+    Seeker.mobility,
+    Seeker.preferred_region_codes,
+    Seeker.expected_salary,
+    Seeker.needs_housing,
+    Seeker.available_from,
+    Seeker.employment_status,
+    Seeker.training_needs,
+    Seeker.external_id,
+    Seeker.id_number_masked,
+    Seeker.household_id,
+    Seeker.tags,
+)
+
+
+def seeker_dicts(*, session: Session, principal: Principal, seekers: Sequence[Any]) -> list[dict[str, Any]]:
+    """Role-appropriate views as plain data (rows or Seeker objects in); every unmasked phone shown is
+    written to the audit log."""
     today = local_today()
-    out: list[SeekerFullOut | SeekerMaskedOut] = []
+    out: list[dict[str, Any]] = []
     full = sees_full(principal)
     shown: list[str] = []
     for s in seekers:
-        common: dict[str, Any] = {
+        view: dict[str, Any] = {
             "id": s.id,
             "gender": s.gender,
             "age": _age(s.birth_date, today),
@@ -353,25 +379,30 @@ def seeker_views(
             phone = _phone(s) if principal.role is Role.sending else None
             if phone is not None:
                 shown.append(s.id)
-            out.append(
-                SeekerFullOut(
-                    **common,
-                    name=s.name,
-                    external_id=s.external_id,
-                    id_number_masked=s.id_number_masked,
-                    phone=phone,
-                    birth_date=s.birth_date,
-                    household_id=s.household_id,
-                    tags=list(s.tags or []),
-                )
-            )
+            view |= {
+                "name": s.name,
+                "external_id": s.external_id,
+                "id_number_masked": s.id_number_masked,
+                "phone": phone,
+                "birth_date": s.birth_date,
+                "household_id": s.household_id,
+                "tags": list(s.tags or []),
+            }
         else:
-            out.append(SeekerMaskedOut(**common, name=pii.mask_name(s.name)))
+            view["name"] = pii.mask_name(s.name)
+        out.append(view)
     if shown:
         audit.record_read(
             session=session, principal=principal, resource_type="seeker", resource_ids=shown, fields=["phone"]
         )
     return out
+
+
+def seeker_views(
+    *, session: Session, principal: Principal, seekers: Sequence[Seeker]
+) -> list[SeekerFullOut | SeekerMaskedOut]:
+    model = SeekerFullOut if sees_full(principal) else SeekerMaskedOut
+    return [model(**d) for d in seeker_dicts(session=session, principal=principal, seekers=seekers)]
 
 
 def demand_summary(*, session: Session, exchange: Exchange) -> DemandSummaryOut:
@@ -656,73 +687,99 @@ def list_matches(
     return paginate(session, stmt, updated_at=Match.updated_at, id_col=Match.id, params=params)
 
 
-def match_views(
-    *, session: Session, principal: Principal, matches: Sequence[Match], with_history: bool = False
-) -> list[MatchOut]:
-    """Matches with their seeker (role-appropriate) and job summary, loaded in bulk."""
+def match_dicts(*, session: Session, principal: Principal, matches: Sequence[Match]) -> list[dict[str, Any]]:
+    """Matches with their seeker (role-appropriate) and job summary as plain data, loaded in bulk: four
+    queries for a page, whatever its size."""
     seeker_ids = list(dict.fromkeys(m.seeker_id for m in matches))
     job_ids = list(dict.fromkeys(m.job_id for m in matches))
-    seekers = (
-        {s.id: s for s in session.scalars(select(Seeker).where(Seeker.id.in_(seeker_ids)))}
+    seeker_cols = (
+        (*_SEEKER_VIEW_COLUMNS, Seeker.phone_enc) if principal.role is Role.sending else _SEEKER_VIEW_COLUMNS
+    )
+    seeker_rows = (
+        {r.id: r for r in session.execute(select(*seeker_cols).where(Seeker.id.in_(seeker_ids)))}
         if seeker_ids
         else {}
     )
-    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(job_ids)))} if job_ids else {}
-    employer_ids = {j.employer_id for j in jobs.values()}
-    employers = (
-        dict(
-            session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids)))
-            .tuples()
-            .all()
-        )
-        if employer_ids
+    job_rows = (
+        {
+            r.id: r
+            for r in session.execute(
+                select(*_JOB_SUMMARY_COLUMNS, Employer.name.label("employer_name"))
+                .join(Employer, Employer.id == Job.employer_id)
+                .where(Job.id.in_(job_ids))
+            )
+        }
+        if job_ids
         else {}
     )
     views = dict(
         zip(
             seeker_ids,
-            seeker_views(session=session, principal=principal, seekers=[seekers[i] for i in seeker_ids]),
+            seeker_dicts(session=session, principal=principal, seekers=[seeker_rows[i] for i in seeker_ids]),
             strict=True,
         )
     )
+    return [
+        {
+            "id": m.id,
+            "exchange_id": m.exchange_id,
+            "seeker": views[m.seeker_id],
+            "job": _job_summary_dict(job_rows[m.job_id], job_rows[m.job_id].employer_name),
+            "score": m.score,
+            "rank": m.rank,
+            "components": m.components,
+            "reasons": m.reasons,
+            "status": m.status,
+            "start_date": m.start_date,
+            "note": m.note,
+            "history": None,
+            "created_at": m.created_at,
+            "updated_at": m.updated_at,
+        }
+        for m in matches
+    ]
+
+
+def match_views(
+    *, session: Session, principal: Principal, matches: Sequence[Match], with_history: bool = False
+) -> list[MatchOut]:
+    """The same data as ``match_dicts``, validated, with each match's history when asked for."""
     out = []
-    for m in matches:
-        j = jobs[m.job_id]
-        out.append(
-            MatchOut(
-                id=m.id,
-                exchange_id=m.exchange_id,
-                seeker=views[m.seeker_id],
-                job=job_summary(j, employers.get(j.employer_id, "")),
-                score=m.score,
-                rank=m.rank,
-                components=m.components,
-                reasons=m.reasons,
-                status=m.status,  # type: ignore[arg-type]
-                start_date=m.start_date,
-                note=m.note,
-                history=match_history(session=session, match=m) if with_history else None,
-                created_at=m.created_at,
-                updated_at=m.updated_at,
-            )
-        )
+    for m, d in zip(matches, match_dicts(session=session, principal=principal, matches=matches), strict=True):
+        if with_history:
+            d["history"] = match_history(session=session, match=m)
+        out.append(MatchOut(**d))
     return out
 
 
-def job_summary(j: Job, employer_name: str) -> JobSummaryOut:
-    return JobSummaryOut(
-        id=j.id,
-        title=j.title,
-        occupation=j.occupation,
-        employer_id=j.employer_id,
-        employer_name=employer_name,
-        region_code=j.region_code,
-        salary_min=j.salary_min,
-        salary_max=j.salary_max,
-        housing_provided=j.housing_provided,
-        meals_provided=j.meals_provided,
-        headcount=j.headcount,
-    )
+_JOB_SUMMARY_COLUMNS = (
+    Job.id,
+    Job.title,
+    Job.occupation,
+    Job.employer_id,
+    Job.region_code,
+    Job.salary_min,
+    Job.salary_max,
+    Job.housing_provided,
+    Job.meals_provided,
+    Job.headcount,
+)
+
+
+def _job_summary_dict(j: Any, employer_name: str) -> dict[str, Any]:
+    return {
+        "id": j.id,
+        "title": j.title,
+        "occupation": j.occupation,
+        "employer_id": j.employer_id,
+        "employer_name": employer_name,
+        "region_code": j.region_code,
+        "salary_min": j.salary_min,
+        "salary_max": j.salary_max,
+        "housing_provided": j.housing_provided,
+        "meals_provided": j.meals_provided,
+        "headcount": j.headcount,
+    }
 
 
 def _move_match(
