@@ -1,7 +1,7 @@
 """load indexes: matches paged by (updated_at, id), with and without status
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-24
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
