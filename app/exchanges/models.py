@@ -78,6 +78,9 @@ class Match(IdMixin, TimestampMixin, Base):
         Index("ix_matches_status_updated_at_id", "status", "updated_at", "id"),
     )
 
+    # Paged by (updated_at, id): the composite index above serves it, and a lone index on updated_at
+    # only tempts PostgreSQL into sorting the thousands of rows one match run stamps with the same time.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     exchange_id: Mapped[str] = mapped_column(ForeignKey("exchanges.id"), nullable=False)
     run_id: Mapped[str | None] = mapped_column(String(32))
     seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id"), nullable=False, index=True)
