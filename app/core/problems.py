@@ -97,11 +97,6 @@ class RateLimited(DomainError):
     type_slug = "rate-limited"
 
 
-class Unavailable(DomainError):
-    status = 503
-    type_slug = "unavailable"
-
-
 def invalid_field(loc: list[str | int], msg: str, type_: str = "value_error") -> Invalid:
     return Invalid(msg, errors=[{"loc": loc, "msg": msg, "type": type_}])
 
