@@ -406,6 +406,24 @@ _GENERIC_PHRASES = frozenset(
         "技师",
     )
 )
+# Rank words that never name a trade on their own (unlike "普工", "文员", "客户经理").
+_RANK_WORDS = tuple(
+    sorted(
+        {
+            *(t for t in _ROLE_TAILS if t not in ("普工", "技工")),
+            *_ROLE_HEADS,
+            "应届生",
+            "毕业生",
+            "大学生",
+            "实习",
+            "储备",
+            "副",
+            "兼",
+        },
+        key=len,
+        reverse=True,
+    )
+)
 _TRAILING_CODE_RE = re.compile(r"[a-z0-9]+$")
 _NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
 # Provenance weights of a phrase: the classification's own titles and aliases are how recruiting
@@ -425,6 +443,7 @@ _INNER_BASE = 50.0
 # Weight of the character n-gram similarity of the whole segment to an occupation's titles and
 # aliases: among codes sharing a head noun it picks the one whose wording covers the modifiers too.
 _TFIDF_TIEBREAK = 15.0
+_SEG_PEN = 2.0
 # Weight of the bigram similarity of the segment to an occupation's definition and main tasks
 # (职业定义、主要工作任务): "注塑", "跟单", "品管" are described there even where no alias names them.
 # A light tie-break: on the labelled titles a heavier weight pulls toward professional codes whose
@@ -435,6 +454,38 @@ _TASKS_TOP = 5
 # A title naming only the generic trade of a small group ("销售" for 销售人员 4-01-02-00) is labelled
 # with the group, not with one of its detailed occupations that lists the word as an alias.
 _SW_STEM = 0.98
+
+
+def _is_role_only(seg: str) -> bool:
+    """The segment is made only of role and rank words: "学徒", "中工", "学徒工", "实习生"."""
+    rest = seg
+    while rest:
+        for word in _RANK_WORDS:
+            if rest.startswith(word):
+                rest = rest[len(word) :]
+                break
+        else:
+            return False
+    return True
+
+
+def _alias_parts(alias: str) -> list[str]:
+    """What each half of "搬运工/装卸工" names; "服装/纺织/皮革工艺师" shares its tail.
+
+    A two-letter part before a longer last part is a field, not a post: it takes the last part's
+    tail ("服装工艺师", "食品研发"), so that "服装" or "汽车" alone does not name an engineer.
+    """
+    parts = [p for p in re.split(r"[/、]", alias) if len(p) >= 2]
+    if len(parts) < 2:
+        return []
+    last = parts[-1]
+    out: list[str] = []
+    for part in parts[:-1]:
+        if len(part) == 2 and len(last) >= 4 and not _NON_HAN_RE.search(part + last):
+            part += last[2:]
+        out.append(part)
+    out.append(last)
+    return out
 
 
 def _ngrams(text: str) -> list[str]:
@@ -474,10 +525,8 @@ class _SearchIndex:
             for alias in occ.aliases:
                 self.add_phrase(alias, occ.code, _SW_ALIAS * lw)
                 texts.append(alias)
-                parts = [p for p in re.split(r"[/、]", alias) if len(p) >= 2]
-                if len(parts) > 1:
-                    for part in parts:
-                        self.add_phrase(part, occ.code, _SW_PART * lw)
+                for part in _alias_parts(alias):
+                    self.add_phrase(part, occ.code, _SW_PART * lw)
             self.code_pos[occ.code] = len(self.codes)
             self.codes.append(occ.code)
             self.names.append(occ.name)
@@ -665,6 +714,11 @@ class _SearchIndex:
         segments = clean_segments(key)
         if not segments:
             return []
+        # A segment that is only a rank or role ("学徒", "中工", "文员") qualifies the post the other
+        # segments name ("汽修学徒，中工，小工"); it answers only when nothing else does.
+        trades = [s for s in segments if not _is_role_only(s)]
+        if trades:
+            segments = trades
         total: dict[str, tuple[float, str]] = {}
         for k, seg in enumerate(segments[:6]):
             found: dict[str, tuple[float, str]] = {}
@@ -689,7 +743,7 @@ class _SearchIndex:
                 if code not in found or found[code][0] < s:
                     found[code] = (s, self.names[i])
             # Recruiters put the main post first: later segments count a little less.
-            seg_pen = 2.0 * min(k, 3)
+            seg_pen = _SEG_PEN * min(k, 3)
             for code, (s, phrase) in found.items():
                 s = (
                     s

@@ -84,3 +84,18 @@ def test_factory_words_name_the_industry_group() -> None:
 def test_generic_trade_of_a_small_group_maps_to_the_group() -> None:
     assert top("销售（五险一金 周末双休）") == "4-01-02-00"
     assert top("销售代表") == "4-01-02-01"
+
+
+def test_rank_only_segments_give_way_to_the_trade() -> None:
+    # "学徒" alone reads as a hairdresser's or cook's apprentice; next to a trade it only ranks it.
+    assert top("氩弧焊接操作/学徒") == "6-18-02-04"
+    assert top("数控车床操机，学徒，中工") == "6-18-01-07"
+    assert top("学徒") != "6-18-02-04"
+
+
+def test_shared_tail_of_an_alias_is_not_a_post() -> None:
+    # "服装/纺织/皮革工艺师" names 服装工艺师, not "服装"; "汽车/摩托车工程师" is no 汽车 job.
+    lex = get_lexicon()
+    assert all(h.code != "2-02-23-01" for h in lex.search("服装", 3))
+    assert top("服装工艺师") == "2-02-23-01"
+    assert not top("汽车学徒工").startswith("2-")
