@@ -444,6 +444,10 @@ _INNER_BASE = 50.0
 # aliases: among codes sharing a head noun it picks the one whose wording covers the modifiers too.
 _TFIDF_TIEBREAK = 15.0
 _SEG_PEN = 2.0
+# Last letters of a complete post ("焊工", "保洁员", "厨师"), unlike a field ("汽车", "服装").
+_AGENT_ENDS = frozenset("工员师手匠")
+_COMPOUND_LEAD = 4.0
+_FIELD_HEAD_BONUS = 1.0
 # Weight of the bigram similarity of the segment to an occupation's definition and main tasks
 # (职业定义、主要工作任务): "注塑", "跟单", "品管" are described there even where no alias names them.
 # A light tie-break: on the labelled titles a heavier weight pulls toward professional codes whose
@@ -500,6 +504,8 @@ class _SearchIndex:
 
     def __init__(self, lex: Lexicon) -> None:
         self.phrases: dict[str, list[tuple[str, float]]] = {}
+        # The last two letters of each code's phrases: the heads its posts are named with.
+        self.code_heads: dict[str, set[str]] = {}
         self.max_len = 1
         self.codes: list[str] = []
         self.names: list[str] = []
@@ -562,6 +568,7 @@ class _SearchIndex:
                 return
         bucket.append((code, weight))
         self.max_len = max(self.max_len, len(key))
+        self.code_heads.setdefault(code, set()).add(key[-2:])
 
     def _build_tfidf(self, docs: list[list[str]]) -> None:
         vocab: dict[str, int] = {}
@@ -688,6 +695,7 @@ class _SearchIndex:
                 keep(code, 100.0 * w - pen, seg)
             return
         # The head noun: the longest phrase the segment ends with; a bare role word is a weak head.
+        head_at, head_s, head_codes = n, 0.0, set()
         for i in range(1, n - 1):
             tail = seg[i:]
             if len(tail) <= self.max_len and tail in self.phrases:
@@ -696,6 +704,13 @@ class _SearchIndex:
                 for code, w in self.phrases[tail]:
                     keep(code, s * w, tail)
                 if not generic:
+                    head_at, head_s, head_codes = i, s, {c for c, _ in self.phrases[tail]}
+                    # Two posts run together ("焊工电工", "保安员保洁员"): the first named is the main one.
+                    lead = seg[:i]
+                    if lead[-1] in _AGENT_ENDS and lead in self.phrases and lead not in _GENERIC_PHRASES:
+                        s = 62.0 + 30.0 * max(i, n - i) / n + _COMPOUND_LEAD - pen
+                        for code, w in self.phrases[lead]:
+                            keep(code, s * w, lead)
                     break
         # Other phrases inside the segment: modifiers or a trade named before a role word.
         for i in range(n - 1):
@@ -708,6 +723,15 @@ class _SearchIndex:
                     s = base + 22.0 * (j - i) / n - pen
                     for code, w in self.phrases[sub]:
                         keep(code, s * w, sub)
+                        # "电商平台运营专员": the field's own occupation has posts with this head
+                        # (电商专员), so the head is read as that occupation's, not the generic one's.
+                        if (
+                            _FIELD_HEAD_BONUS
+                            and j <= head_at
+                            and code not in head_codes
+                            and seg[-2:] in self.code_heads.get(code, ())
+                        ):
+                            keep(code, (head_s + _FIELD_HEAD_BONUS) * w, sub)
                     break
 
     def rank(self, key: str, limit: int) -> list[tuple[str, float, str]]:

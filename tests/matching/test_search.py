@@ -99,3 +99,21 @@ def test_shared_tail_of_an_alias_is_not_a_post() -> None:
     assert all(h.code != "2-02-23-01" for h in lex.search("服装", 3))
     assert top("服装工艺师") == "2-02-23-01"
     assert not top("汽车学徒工").startswith("2-")
+
+
+def test_two_posts_run_together_first_named_wins() -> None:
+    assert top("电工焊工") == "6-31-01-03"
+    assert top("叉车工搬运工") == "6-30-05-01"
+
+
+def test_field_names_whose_post_the_head_is() -> None:
+    # "运营专员" alone is 全媒体运营师; the e-commerce occupation also has 专员 posts (电商专员).
+    assert top("电子商务类运营专员") == "4-01-06-01"
+    assert top("采购运营助理") == "4-01-01-00"
+
+
+def test_recruiters_trade_words() -> None:
+    assert top("风控专员（信贷）") == "4-07-02-01"
+    assert top("游泳池救生员") == "4-14-05-03"
+    assert top("女装打版师") == "6-05-01-01"
+    assert top("修模工") == "6-18-04-01"
