@@ -117,3 +117,10 @@ def test_recruiters_trade_words() -> None:
     assert top("游泳池救生员") == "4-14-05-03"
     assert top("女装打版师") == "6-05-01-01"
     assert top("修模工") == "6-18-04-01"
+
+
+def test_a_carpenter_is_the_hand_carpenter() -> None:
+    # 手工木工 makes and installs wooden parts (what 木匠 and formwork carpenters do); 机械木工 runs machines.
+    lex = get_lexicon()
+    assert lex.normalize("木匠", 1)[0].code == "6-06-03-01"
+    assert lex.normalize("建筑木工支模", 1)[0].code == "6-06-03-01"
