@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
 
@@ -117,11 +118,23 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False, autoflush=True)
 
 
-def session_scope() -> Iterator[Session]:
-    """One session per request; rolled back unless the router committed."""
+async def session_scope() -> AsyncIterator[Session]:
+    """One session per request; rolled back unless the router committed.
+
+    Async so that opening and closing cost no trip through the thread pool: a new session does no I/O,
+    and after the router's commit closing it does none either. Only a session still holding a
+    connection (an error path) is rolled back in a worker thread, lest a dead database block the loop.
+    """
     session = get_sessionmaker()()
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await run_in_threadpool(_discard, session)
+        else:
+            session.close()
+
+
+def _discard(session: Session) -> None:
+    session.rollback()
+    session.close()

@@ -23,17 +23,18 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -371,7 +372,7 @@ def explain(url: str) -> None:
     captured: list[tuple[str, Any]] = []
 
     def grab(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "FROM matches" in statement and not captured:
+        if "JOIN seekers" in statement and not captured:
             captured.append((statement, parameters))
 
     engine = get_engine()
@@ -381,7 +382,7 @@ def explain(url: str) -> None:
         with get_sessionmaker()() as s:
             with get_sessionmaker()() as s2:
                 # A cursor deep in the tie of one run's proposals (tens of thousands share updated_at).
-                rows, deep = service.list_matches(
+                _, deep = service.list_match_items(
                     session=s2,
                     principal=principal,
                     params=PageParams(limit=5000, cursor=None, updated_since=None),
@@ -401,7 +402,7 @@ def explain(url: str) -> None:
             ]
             for label, status, params in cases:
                 captured.clear()
-                service.list_matches(session=s, principal=principal, params=params, status=status)
+                service.list_match_items(session=s, principal=principal, params=params, status=status)
                 statement, parameters = captured[0]
                 with engine.connect() as c:
                     raw = c.connection.driver_connection
@@ -491,15 +492,81 @@ def _preview_body(rng: random.Random) -> dict[str, Any]:
     return {"seekers": seekers, "jobs": jobs, "per_seeker": 3}
 
 
-def drive(base: str, keys: dict[str, str], since: str, seconds: float, concurrency: int) -> dict[str, Any]:
-    import httpx
+class _Conn:
+    """One keep-alive HTTP/1.1 connection, as lean as can be: the driver shares the server's two cores,
+    so every millisecond it spends parsing is one the server does not get (httpx in threads cost
+    several times the server's own time per page)."""
 
-    results: dict[str, Any] = {}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: Any = None
+        self.writer: Any = None
+
+    async def request(
+        self, method: str, target: str, headers: dict[str, str], body: bytes = b""
+    ) -> tuple[int, bytes]:
+        import asyncio
+
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = f"{method} {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        if body:
+            head += f"Content-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        raw_head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw_head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+        if "content-length" in fields:
+            payload = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                if size == 0:
+                    await self.reader.readuntil(b"\r\n")
+                    break
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readexactly(2)
+            payload = b"".join(parts)
+        else:
+            payload = await self.reader.read()
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+_CURSOR = re.compile(rb'"next_cursor":(?:"([^"]*)"|null)\}$')
+
+
+def drive(
+    base: str,
+    keys: dict[str, str],
+    since: str,
+    seconds: float,
+    concurrency: int,
+    endpoints: tuple[str, ...] = ("list", "preview"),
+) -> dict[str, Any]:
+    import asyncio
+
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    host, port = base.removeprefix("http://").split(":")
     portals = [keys["receiving-120105"], keys["scheduler-120105"], keys["receiving-120106"]]
 
-    def matches_worker(n: int, client: httpx.Client, stop: float, out: list[tuple[float, int]]) -> None:
+    async def matches_worker(n: int, stop: float, out: list[tuple[float, int]]) -> None:
         rng = random.Random(n)
+        conn = _Conn(host, int(port))
         while time.monotonic() < stop:
             kind = rng.random()
             params: dict[str, str] = {"limit": "100"}
@@ -515,54 +582,49 @@ def drive(base: str, keys: dict[str, str], since: str, seconds: float, concurren
             for _ in range(rng.randint(1, 8)):
                 t0 = time.perf_counter()
                 try:
-                    r = client.get(base + "/v1/matches", params=params, headers=headers)
-                    code = r.status_code
-                    cursor = r.json().get("next_cursor") if code == 200 else None
-                except httpx.HTTPError:
+                    code, payload = await conn.request("GET", "/v1/matches?" + urlencode(params), headers)
+                    found = _CURSOR.search(payload) if code == 200 else None
+                    if code == 200 and found is None:
+                        code = -1  # a 200 whose body is not a page
+                    cursor = found.group(1) if found and found.group(1) else None
+                except (OSError, EOFError, ValueError, asyncio.IncompleteReadError):
+                    conn.close()
                     code, cursor = 0, None
                 out.append((time.perf_counter() - t0, code))
                 if not cursor or time.monotonic() >= stop:
                     break
-                params["cursor"] = cursor
+                params["cursor"] = cursor.decode()
+        conn.close()
 
-    def preview_worker(n: int, client: httpx.Client, stop: float, out: list[tuple[float, int]]) -> None:
+    async def preview_worker(n: int, stop: float, out: list[tuple[float, int]]) -> None:
         rng = random.Random(1000 + n)
-        headers = {"Authorization": f"Bearer {keys['admin']}"}
-        bodies = [_preview_body(rng) for _ in range(20)]
+        conn = _Conn(host, int(port))
+        headers = {"Authorization": f"Bearer {keys['admin']}", "Content-Type": "application/json"}
+        bodies = [json.dumps(_preview_body(rng)).encode() for _ in range(20)]
         while time.monotonic() < stop:
             t0 = time.perf_counter()
             try:
-                code = client.post(
-                    base + "/v1/matching/preview", json=rng.choice(bodies), headers=headers
-                ).status_code
-            except httpx.HTTPError:
+                code, _ = await conn.request("POST", "/v1/matching/preview", headers, rng.choice(bodies))
+            except (OSError, EOFError, ValueError, asyncio.IncompleteReadError):
+                conn.close()
                 code = 0
             out.append((time.perf_counter() - t0, code))
+        conn.close()
 
-    for name, worker in (("GET /v1/matches", matches_worker), ("POST /v1/matching/preview", preview_worker)):
+    async def run(worker: Any) -> tuple[list[tuple[float, int]], float]:
+        # Warm up connections and caches before the clock starts.
+        warm_stop = time.monotonic() + 2
+        await asyncio.gather(*(worker(i, warm_stop, []) for i in range(concurrency)))
         samples: list[list[tuple[float, int]]] = [[] for _ in range(concurrency)]
-        with httpx.Client(limits=limits, timeout=30) as client:
-            # Warm up connections and caches before the clock starts.
-            warm_stop = time.monotonic() + 2
-            warm = [
-                threading.Thread(target=worker, args=(i, client, warm_stop, [])) for i in range(concurrency)
-            ]
-            for th in warm:
-                th.start()
-            for th in warm:
-                th.join()
-            start = time.monotonic()
-            stop = start + seconds
-            threads = [
-                threading.Thread(target=worker, args=(i, client, stop, samples[i]))
-                for i in range(concurrency)
-            ]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            elapsed = time.monotonic() - start
-        flat = [s for per in samples for s in per]
+        start = time.monotonic()
+        await asyncio.gather(*(worker(i, start + seconds, samples[i]) for i in range(concurrency)))
+        return [s for per in samples for s in per], time.monotonic() - start
+
+    results: dict[str, Any] = {}
+    for name, worker in (("GET /v1/matches", matches_worker), ("POST /v1/matching/preview", preview_worker)):
+        if ("list" if worker is matches_worker else "preview") not in endpoints:
+            continue
+        flat, elapsed = asyncio.run(run(worker))
         lat = sorted(d for d, _ in flat)
         errors = sum(1 for _, c in flat if c != 200)
         q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [lat[0]] * 99

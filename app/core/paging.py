@@ -43,7 +43,7 @@ def parse_rfc3339(value: str, loc: list[str | int]) -> datetime:
     return parsed
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="每页条数（1–500）")] = 50,
     cursor: Annotated[str | None, Query(max_length=512, description="上一页返回的 next_cursor")] = None,
     updated_since: Annotated[
@@ -55,6 +55,7 @@ def page_params(
         ),
     ] = None,
 ) -> PageParams:
+    # Async: pure parsing, no reason to hop to the thread pool.
     since = parse_rfc3339(updated_since, ["query", "updated_since"]) if updated_since is not None else None
     return PageParams(limit=limit, cursor=cursor, updated_since=since)
 
@@ -83,8 +84,12 @@ def paginate(
     updated_at: InstrumentedAttribute[datetime],
     id_col: InstrumentedAttribute[str],
     params: PageParams,
+    keys: tuple[str, str] | None = None,
 ) -> tuple[list[Any], str | None]:
-    """Apply ``updated_since``/cursor and order; return the rows of one page and the next cursor."""
+    """Apply ``updated_since``/cursor and order; return the rows of one page and the next cursor.
+
+    A select of one entity yields those objects; with ``keys`` (the labels of the time and id columns)
+    it yields rows of a multi-column select instead."""
     if params.updated_since is not None:
         stmt = stmt.where(updated_at > params.updated_since)
     if params.cursor:
@@ -94,10 +99,11 @@ def paginate(
         after = tuple_(literal(when, updated_at.type), literal(last_id, id_col.type))
         stmt = stmt.where(tuple_(updated_at, id_col) > after)
     stmt = stmt.order_by(updated_at, id_col).limit(params.limit + 1)
-    rows = list(session.scalars(stmt))
+    rows: list[Any] = list(session.execute(stmt).all() if keys else session.scalars(stmt))
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, updated_at.key), getattr(last, id_col.key))
+        when_key, id_key = keys or (updated_at.key, id_col.key)
+        next_cursor = encode_cursor(getattr(last, when_key), getattr(last, id_key))
     return rows, next_cursor

@@ -34,7 +34,8 @@ def _list_params(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_repeated_query(request: Request) -> None:
+async def reject_repeated_query(request: Request) -> None:
+    # Async: it does no I/O, so it should not take a trip through the thread pool on every request.
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return

@@ -209,7 +209,7 @@ def list_exchange_matches(
     seeker_id: Annotated[str | None, Query(max_length=32, description="只看该求职者的推荐")] = None,
 ) -> Response:
     e = service.get_exchange(session=session, principal=principal, exchange_id=exchange_id)
-    rows, cursor = service.list_matches(
+    items, cursor = service.list_match_items(
         session=session,
         principal=principal,
         params=page,
@@ -217,7 +217,6 @@ def list_exchange_matches(
         status=status,
         seeker_id=seeker_id,
     )
-    items = service.match_dicts(session=session, principal=principal, matches=rows)
     session.commit()
     return json_response({"items": items, "next_cursor": cursor})
 
@@ -235,7 +234,7 @@ def list_matches(
     exchange_id: Annotated[str | None, Query(max_length=32, description="只看该对接的推荐")] = None,
     seeker_id: Annotated[str | None, Query(max_length=32, description="只看该求职者的推荐")] = None,
 ) -> Response:
-    rows, cursor = service.list_matches(
+    items, cursor = service.list_match_items(
         session=session,
         principal=principal,
         params=page,
@@ -243,7 +242,6 @@ def list_matches(
         status=status,
         seeker_id=seeker_id,
     )
-    items = service.match_dicts(session=session, principal=principal, matches=rows)
     session.commit()
     return json_response({"items": items, "next_cursor": cursor})
 

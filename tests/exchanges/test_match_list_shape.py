@@ -7,9 +7,11 @@ import json
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.exchanges.schemas import MatchPage
+from app.seekers.models import Seeker
 from tests.exchanges import factories as f
 
 
@@ -32,6 +34,20 @@ def test_match_lists_equal_the_validated_model(
             raw = r.json()
             assert raw["items"], (role, path)
             assert raw == json.loads(MatchPage.model_validate(raw).model_dump_json()), (role, path)
+    # The lists pass JSON columns through as stored text: a JSON null there must still read as [].
+    session.execute(
+        update(Seeker)
+        .where(Seeker.id == seekers[1])
+        .values(training_needs=None, certificates=None, tags=None)
+    )
+    session.commit()
+    for role in ("sending", "receiving"):
+        items = client.get("/v1/matches", headers=keys[role]).json()["items"]
+        wang = next(i["seeker"] for i in items if i["seeker"]["id"] == seekers[1])
+        assert wang["training_needs"] == [] and wang["certificates"] == [], role
+        assert role == "receiving" or wang["tags"] == []
+        single = client.get(f"/v1/matches/{items[0]['id']}", headers=keys[role]).json()
+        assert single["seeker"].keys() == items[0]["seeker"].keys() and single["job"] == items[0]["job"]
     masked = client.get("/v1/matches", headers=keys["receiving"]).json()["items"][0]["seeker"]
     assert "phone" not in masked and "id_number_masked" not in masked and masked["name"].endswith("*")
     full = client.get("/v1/matches", headers=keys["sending"]).json()["items"][0]["seeker"]
