@@ -387,30 +387,46 @@ def explain(url: str) -> None:
                     principal=principal,
                     params=PageParams(limit=5000, cursor=None, updated_since=None),
                 )
+            scheduler = Principal(id="bench", name="bench", role=Role.scheduler, region_code=RECEIVING[0])
             cases = [
                 (
                     "status=accepted&updated_since=7 days ago",
+                    principal,
                     "accepted",
                     PageParams(limit=100, cursor=None, updated_since=NOW - timedelta(days=7)),
                 ),
                 (
                     "status=accepted, first page",
+                    principal,
                     "accepted",
                     PageParams(limit=100, cursor=None, updated_since=None),
                 ),
-                ("full walk, page 51", None, PageParams(limit=100, cursor=deep, updated_since=None)),
+                (
+                    "full walk, page 51",
+                    principal,
+                    None,
+                    PageParams(limit=100, cursor=deep, updated_since=None),
+                ),
+                (
+                    "scheduler's full walk, first page",
+                    scheduler,
+                    None,
+                    PageParams(limit=100, cursor=None, updated_since=None),
+                ),
             ]
-            for label, status, params in cases:
+            for label, who, status, params in cases:
                 captured.clear()
-                service.list_match_items(session=s, principal=principal, params=params, status=status)
+                service.list_match_items(session=s, principal=who, params=params, status=status)
                 statement, parameters = captured[0]
                 with engine.connect() as c:
                     raw = c.connection.driver_connection
                     assert raw is not None
                     with raw.cursor() as cur:
+                        # The plan the service gets (it asks for the generic plan of this statement).
+                        cur.execute("SET plan_cache_mode = force_generic_plan")
                         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
                         plan = "\n".join("    " + r[0] for r in cur.fetchall())
-                print(f"  plan of GET /v1/matches ({label}), limit 100, as 120105:\n{plan}")
+                print(f"  plan of GET /v1/matches ({label}), limit 100, as 120105 {who.role.value}:\n{plan}")
     finally:
         event.remove(engine, "before_cursor_execute", grab)
 

@@ -41,7 +41,16 @@ def create_key(*, session: Session, name: str, role: Role, region_code: str | No
 
 def authenticate(*, session: Session, secret: str) -> Principal:
     digest = hash_key(secret)
-    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+    # Every request passes here: read the five columns in Core rather than load an ORM object.
+    key = (
+        session.connection()
+        .execute(
+            select(
+                ApiKey.id, ApiKey.name, ApiKey.role, ApiKey.region_code, ApiKey.key_hash, ApiKey.revoked_at
+            ).where(ApiKey.key_hash == digest)
+        )
+        .first()
+    )
     # The lookup is by hash, so timing reveals nothing of the secret; compare once more in constant time.
     if key is None or not hmac.compare_digest(key.key_hash, digest) or key.revoked_at is not None:
         raise Unauthorized("API 密钥无效或已吊销", headers={"WWW-Authenticate": "Bearer"})

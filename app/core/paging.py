@@ -99,7 +99,8 @@ def paginate(
         after = tuple_(literal(when, updated_at.type), literal(last_id, id_col.type))
         stmt = stmt.where(tuple_(updated_at, id_col) > after)
     stmt = stmt.order_by(updated_at, id_col).limit(params.limit + 1)
-    rows: list[Any] = list(session.execute(stmt).all() if keys else session.scalars(stmt))
+    # Rows of plain columns need none of the ORM's loading: run them on the connection, in Core.
+    rows: list[Any] = list(session.connection().execute(stmt).all() if keys else session.scalars(stmt))
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
@@ -76,6 +76,15 @@ class Match(IdMixin, TimestampMixin, Base):
         # thousands of rows with one updated_at, so without id in the key every page sorts that tie.
         Index("ix_matches_updated_at_id", "updated_at", "id"),
         Index("ix_matches_status_updated_at_id", "status", "updated_at", "id"),
+        # Schedulers see only matches the labourer agreed to. A run's proposals come first in
+        # (updated_at, id) order, so without this index their first page skips tens of thousands.
+        Index(
+            "ix_matches_accepted_updated_at_id",
+            "updated_at",
+            "id",
+            postgresql_where=text("accepted_at IS NOT NULL"),
+            sqlite_where=text("accepted_at IS NOT NULL"),
+        ),
     )
 
     # Paged by (updated_at, id): the composite index above serves it, and a lone index on updated_at
