@@ -28,6 +28,8 @@ __all__ = ["Lexicon", "Occupation", "OccupationHit", "get_lexicon", "RECOGNISED_
 RECOGNISED_MIN_SCORE = 60.0
 
 _MARKER_RE = re.compile(r"(?<=[\u4e00-\u9fff])[LS](?:/[LS])?$")
+# The experiential particle between a verb and its object: "跑过外卖", "收过银" (過 is 过 after basic()).
+_ASPECT_RE = re.compile(r"(?<=[\u4e00-\u9fff])过(?=[\u4e00-\u9fff])")
 # Trailing words that are not the head noun: "保洁阿姨" is a cleaner, "厨师学徒" a cook.
 _GENERIC_TAILS = (
     "阿姨",
@@ -279,6 +281,11 @@ class Lexicon:
         for seg in segments:
             for hit in self._segment(seg):
                 keep(hit)
+            # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole.
+            bare = _ASPECT_RE.sub("", seg)
+            if bare != seg and len(bare) >= 2:
+                for hit in self._segment(bare):
+                    keep(hit)
         if not best:
             for seg in segments or [whole]:
                 for hit in self._fuzzy(seg, 5):

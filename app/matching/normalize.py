@@ -205,9 +205,20 @@ _SEPARATORS_RE = re.compile(r"[\s,，、;；/|\\+＋&·•:：!！?？。\-—_~
 _LONE_NUMBER_RE = re.compile(r"(?<![a-z0-9])\d+(?![a-z0-9])")
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> dict[int, str]:
+    table: dict[int, str] = {}
+    data = resources.files("app.matching").joinpath("data/t2s.csv")
+    with data.open("r", encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            table[ord(row["traditional"])] = row["simplified"]
+    return table
+
+
 def basic(text: str) -> str:
-    """Full-width to half-width (NFKC), lower case, trimmed."""
-    return unicodedata.normalize("NFKC", text).lower().strip()
+    """Full-width to half-width (NFKC), traditional characters to simplified (燒電焊 = 烧电焊), lower case,
+    trimmed."""
+    return unicodedata.normalize("NFKC", text).translate(_t2s()).lower().strip()
 
 
 @lru_cache(maxsize=1)
