@@ -30,6 +30,7 @@ RECOGNISED_MIN_SCORE = 60.0
 _MARKER_RE = re.compile(r"(?<=[\u4e00-\u9fff])[LS](?:/[LS])?$")
 # The experiential particle between a verb and its object: "跑过外卖", "收过银" (過 is 过 after basic()).
 _ASPECT_RE = re.compile(r"(?<=[\u4e00-\u9fff])过(?=[\u4e00-\u9fff])")
+_BRACKET_RE = re.compile(r"[()\[\]{}【】〔〕「」『』《》<>]")
 # Trailing words that are not the head noun: "保洁阿姨" is a cleaner, "厨师学徒" a cook.
 _GENERIC_TAILS = (
     "阿姨",
@@ -48,6 +49,11 @@ _GENERIC_TAILS = (
     "一类",
     "之类",
     "等工作",
+    # "在鞋厂上班", "在苗圃干过": where and how long, the place is the head
+    "上班",
+    "干过",
+    "做过",
+    "待过",
     "活",
     "类",
     "等",
@@ -286,6 +292,13 @@ class Lexicon:
             if bare != seg and len(bare) >= 2:
                 for hit in self._segment(bare):
                     keep(hit)
+        # A certificate's trade is often in brackets ("特种作业操作证（焊接与热切割）"), which cleaning drops
+        # as a recruiter's aside; read what the brackets hold too.
+        if _BRACKET_RE.search(key):
+            for seg in clean_segments(_BRACKET_RE.sub(" ", key)):
+                if seg not in segments:
+                    for hit in self._segment(seg):
+                        keep(hit)
         if not best:
             for seg in segments or [whole]:
                 for hit in self._fuzzy(seg, 5):
