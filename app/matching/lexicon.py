@@ -54,6 +54,8 @@ _GENERIC_TAILS = (
     "干过",
     "做过",
     "待过",
+    # "钢筋技工": the rank after the trade
+    "技工",
     "活",
     "类",
     "等",
