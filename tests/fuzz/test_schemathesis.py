@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -31,31 +32,40 @@ def _auth_header_mutated(case: schemathesis.Case) -> bool:
     return False
 
 
-@schema.parametrize()
-@settings(
+FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+def check_response(case: schemathesis.Case, response: Any, role: str | None) -> None:
+    """No 5xx, problem+json for every error, and the response as documented."""
+    assert response.status_code < 500, (
+        f"{case.method} {case.path} as {role}: {response.status_code} {response.text[:300]}"
+    )
+    if response.status_code >= 400:
+        content_type = (response.headers.get("content-type") or [""])[0]
+        assert content_type.startswith("application/problem+json"), (
+            f"{case.method} {case.path} as {role}: {response.status_code} without problem+json"
+        )
+    # Schema-valid but semantically wrong input (unknown region, stale cursor) is rightly a 422.
+    case.validate_response(response, excluded_checks=[positive_data_acceptance])
+
+
+def roles_for(
+    case: schemathesis.Case, roles: list[tuple[str, str | None]]
+) -> list[tuple[str | None, str | None]]:
+    # A case about a missing or malformed key is sent as generated, without ours.
+    return [(None, None)] if _auth_header_mutated(case) else list(roles)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
 def test_api_conforms_for_every_role(
     case: schemathesis.Case, make_key: Callable[..., dict[str, str]]
 ) -> None:
-    if _auth_header_mutated(case):
-        # The case is about a missing or malformed key: send it as generated, without ours.
-        roles: list[tuple[str | None, str | None]] = [(None, None)]
-    else:
-        roles = list(ROLES)
-    for role, region in roles:
+    for role, region in roles_for(case, ROLES):
         headers = make_key(role, region) if role else None
-        response = case.call(headers=headers)
-        assert response.status_code < 500, (
-            f"{case.method} {case.path} as {role}: {response.status_code} {response.text[:300]}"
-        )
-        if response.status_code >= 400:
-            content_type = (response.headers.get("content-type") or [""])[0]
-            assert content_type.startswith("application/problem+json"), (
-                f"{case.method} {case.path} as {role}: error without problem+json"
-            )
-        # Schema-valid but semantically wrong input (unknown region, stale cursor) is rightly a 422.
-        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+        check_response(case, case.call(headers=headers), role)
