@@ -708,8 +708,8 @@ _JOB_SUMMARY_COLUMNS = (
     Job.meals_provided,
     Job.headcount,
 )
-# Labels of the joined item query: seeker columns keep their names so the row itself is what
-# ``seeker_dicts`` reads; match and job columns carry a prefix.
+# Labels of the joined item query: match and job columns carry a prefix, seeker columns keep their
+# names (the attribute names ``seeker_dicts`` reads).
 _MATCH_CURSOR_KEYS = ("match_updated_at", "match_id")
 
 
