@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     # A job receives at most ceil(headcount * multiple) proposals in one match run.
     match_capacity_multiple: float = 3.0
     timezone: str = "Asia/Shanghai"
+    # PostgreSQL connections kept per worker process. Keep it at least the number of requests a worker
+    # serves at once: a connection opened beyond it is closed after each request, and each new one
+    # costs PostgreSQL a process start and every statement a fresh plan (a fifth of the list's
+    # throughput at concurrency 32). Workers × (pool + 10 overflow) must stay under max_connections.
+    db_pool_size: int = 20
 
 
 @lru_cache

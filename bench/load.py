@@ -8,11 +8,15 @@ throwaway cluster and removes it afterwards. The script seeds the matches with C
 ``laowu serve`` on 127.0.0.1, and from a separate process drives
 
 - ``GET /v1/matches`` as district portals do: ``status=accepted&updated_since=…`` polls, ``updated_since``
-  syncs and full walks, each following ``next_cursor`` page by page;
+  syncs and full walks, each following ``next_cursor`` page by page; once with the contract's default
+  page (50 items) and once with ``limit=100``;
 - ``POST /v1/matching/preview`` with small realistic bodies (3 labourers × 8 jobs);
 
-then prints requests per second, p50, p90, p99 and errors per endpoint, and the query plan of one page.
-Target: p99 under 100 ms for the list, zero errors.
+then prints requests per second, p50, p90, p99 and errors per endpoint (one after the other, each
+alone), and the query plans of a few pages. Target: p99 under 100 ms for the list, zero errors.
+
+The driver is a single asyncio process on raw keep-alive connections, so that it takes as little of the
+machine as it can: on a 2-core machine it competes with the server and PostgreSQL for the same cores.
 """
 
 from __future__ import annotations
@@ -567,7 +571,7 @@ def drive(
     since: str,
     seconds: float,
     concurrency: int,
-    endpoints: tuple[str, ...] = ("list", "preview"),
+    endpoints: tuple[str, ...] = ("list", "list100", "preview"),
 ) -> dict[str, Any]:
     import asyncio
 
@@ -580,12 +584,12 @@ def drive(
     host, port = base.removeprefix("http://").split(":")
     portals = [keys["receiving-120105"], keys["scheduler-120105"], keys["receiving-120106"]]
 
-    async def matches_worker(n: int, stop: float, out: list[tuple[float, int]]) -> None:
+    async def matches_worker(n: int, stop: float, out: list[tuple[float, int]], limit: str | None) -> None:
         rng = random.Random(n)
         conn = _Conn(host, int(port))
         while time.monotonic() < stop:
             kind = rng.random()
-            params: dict[str, str] = {"limit": "100"}
+            params: dict[str, str] = {"limit": limit} if limit else {}
             if kind < 0.5:
                 params |= {"status": "accepted", "updated_since": since}
             elif kind < 0.8:
@@ -636,9 +640,15 @@ def drive(
         await asyncio.gather(*(worker(i, start + seconds, samples[i]) for i in range(concurrency)))
         return [s for per in samples for s in per], time.monotonic() - start
 
+    runs: list[tuple[str, str, Any]] = [
+        # Portals that take the contract's default page (50), and portals that ask for 100 at a time.
+        ("list", "GET /v1/matches", lambda n, stop, out: matches_worker(n, stop, out, None)),
+        ("list100", "GET /v1/matches?limit=100", lambda n, stop, out: matches_worker(n, stop, out, "100")),
+        ("preview", "POST /v1/matching/preview", preview_worker),
+    ]
     results: dict[str, Any] = {}
-    for name, worker in (("GET /v1/matches", matches_worker), ("POST /v1/matching/preview", preview_worker)):
-        if ("list" if worker is matches_worker else "preview") not in endpoints:
+    for key, name, worker in runs:
+        if key not in endpoints:
             continue
         flat, elapsed = asyncio.run(run(worker))
         lat = sorted(d for d, _ in flat)
@@ -697,7 +707,7 @@ def main() -> int:
             "seconds": args.seconds,
             "concurrency": args.concurrency,
         }
-        timeout = 2 * (args.seconds + 10) + 60
+        timeout = 3 * (args.seconds + 10) + 60
         driver = subprocess.run(
             [sys.executable, __file__, "--driver"],
             input=json.dumps(spec),
@@ -717,18 +727,19 @@ def main() -> int:
         f"\nconcurrency {args.concurrency}, {args.seconds:.0f} s per endpoint, server `laowu serve --workers {args.workers}`"
     )
     print(
-        f"{'endpoint':<28}{'requests':>9}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'endpoint':<30}{'requests':>9}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
     )
     failed = False
     for name, r in results.items():
         print(
-            f"{name:<28}{r['requests']:>9}{r['rps']:>8.0f}{r['p50_ms']:>9.1f}{r['p90_ms']:>9.1f}"
+            f"{name:<30}{r['requests']:>9}{r['rps']:>8.0f}{r['p50_ms']:>9.1f}{r['p90_ms']:>9.1f}"
             f"{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['errors']:>8}"
         )
         failed |= r["errors"] > 0
-    lst = results["GET /v1/matches"]
-    ok = lst["p99_ms"] < 100 and not failed
-    print(f"\ntarget (list p99 < 100 ms, zero errors): {'met' if ok else 'NOT met'}")
+    print()
+    for name in ("GET /v1/matches", "GET /v1/matches?limit=100"):
+        ok = results[name]["p99_ms"] < 100 and not failed
+        print(f"target (p99 < 100 ms, zero errors) for {name}: {'met' if ok else 'NOT met'}")
     return 0
 
 

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import JSON, Select, Text, cast, delete, func, insert, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -810,11 +809,6 @@ def list_match_items(
         stmt = stmt.where(Match.status == status)
     if seeker_id:
         stmt = stmt.where(Match.seeker_id == seeker_id)
-    if session.get_bind().dialect.name == "postgresql":
-        # Planning this five-table join afresh takes longer than running it (about 0.9 ms against
-        # 0.5 ms); its filters are equalities and ranges on indexed columns, for which the prepared
-        # statement's generic plan is as good as a custom one. Only this transaction is affected.
-        session.execute(sql_text("SET LOCAL plan_cache_mode = force_generic_plan"))
     rows, cursor = paginate(
         session, stmt, updated_at=Match.updated_at, id_col=Match.id, params=params, keys=_MATCH_CURSOR_KEYS
     )
