@@ -3,6 +3,12 @@
 Free text (a skill, desired occupation, certificate or job title) becomes ranked ``OccupationHit``s:
 exact phrase first, then phrases contained in the text (the head noun at the end of a Chinese title
 weighs most), then rapidfuzz similarity for text the lexicon does not know.
+
+Labourers' own sentences are read also without their framing (years, particles, "想找个…的活",
+doubled verbs) and with pinyin-keyboard homophone typos put right ("电悍" = 电焊); letters that carry no
+trade do not count as text a phrase has to cover.  ``related.csv`` gives occupations job offers rarely
+name a weaker reading of the nearest job.  ``guess()`` is a character TF-IDF over each job's phrases
+and the classification's tasks, for the scorer to use where no phrase reading is strong.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -31,6 +37,36 @@ _MARKER_RE = re.compile(r"(?<=[\u4e00-\u9fff])[LS](?:/[LS])?$")
 # The experiential particle between a verb and its object: "跑过外卖", "收过银" (過 is 过 after basic()).
 _ASPECT_RE = re.compile(r"(?<=[\u4e00-\u9fff])过(?=[\u4e00-\u9fff])")
 _BRACKET_RE = re.compile(r"[()\[\]{}【】〔〕「」『』《》<>]")
+# How long and how much, said in passing: "干了5年", "七八年", "十来年", "一年多", "半年", "3个月", "几百单".
+_NUM = r"[0-9一二两三四五六七八九十百千万几来多半]"
+_DURATION_RE = re.compile(
+    rf"(?:{_NUM}+个?多?年多?半?|{_NUM}+个多?月|{_NUM}+(?:多|来)?(?:天|次|回|单|件|间|台|趟))"
+)
+# Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
+_PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
+# Doubled verbs of speech ("帮帮忙", "洗洗涮涮", "切切菜"); only in the stripped reading, so "宝宝" stays.
+_REDUP_RE = re.compile(r"([\u4e00-\u9fff])\1")
+# "厨房里帮忙", "仓库里倒腾货": 里 after a place joins nothing to the work.
+_LOCATIVE_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})里(?=[\u4e00-\u9fff])")
+# What a labourer says around the work, at the start or the end of a phrase: "想找个…的活", "以前在…",
+# "…啥的", "…都会整".  Longest first; stripped repeatedly while two letters stay.
+_LEAD_WORDS = (
+    "我 俺 咱 以前 之前 原来 过去 现在 一直 平时 主要 也 还 在 想 想找个 想找 想去 想干 "
+    "想做 想要 想当 想进 找个 找 要 去 会 能 可以 都 就 是 给人 帮人 给 帮 当 干 搞 "
+    "弄 整 做"
+)
+_LEAD_FILLERS = tuple(sorted(_LEAD_WORDS.split(), key=len, reverse=True))
+_TRAIL_WORDS = (
+    "啥的 什么的 之类的 等等 都会 都行 也行 就行 都干 啥都干 都能干 都会弄 都会整 都会干 "
+    "都会做 都能 都熟 都拿手 还行 都可以 也会 的活儿 的活 的工作 的 啥的活 这些 那些 也干 "
+    "都做 都弄 都搞 也有 都有"
+)
+_TRAIL_FILLERS = tuple(sorted(_TRAIL_WORDS.split(), key=len, reverse=True))
+# Letters that, outside any phrase the lexicon knows, carry no trade: they do not count as text a
+# reading has to cover ("都是在线上站着干活" is about 线 and 活, not about 都, 是, 在 ...).
+_FUNCTION_CHARS = frozenset(
+    "在了过着的啥都也还会能想去找个就是和跟把往给帮我俺咱你他她人里上下头些么什这那干搞弄整做当活年"
+)
 # Trailing words that are not the head noun: "保洁阿姨" is a cleaner, "厨师学徒" a cook.
 _GENERIC_TAILS = (
     "阿姨",
@@ -61,6 +97,8 @@ _GENERIC_TAILS = (
     "等",
     "者",
 )
+# A reading through a homophone typo ("电悍") is a little less sure than the same phrase spelt right.
+_HOMOPHONE_WEIGHT = 0.92
 _KIND_WEIGHT = {
     "colloquial": 1.0,
     "skill": 1.0,
@@ -118,6 +156,51 @@ def _effective_end(text: str) -> int:
     return end
 
 
+@lru_cache(maxsize=1)
+def _pinyin() -> dict[str, str]:
+    """Toneless syllable of each common character, folded the way a pinyin keyboard's typos fold:
+    front and back nasals (yin = ying, shen = sheng) and flat and curled tongue (zh = z, ch = c, sh = s)."""
+    out: dict[str, str] = {}
+    for row in _read_csv("pinyin.csv"):
+        py = row["pinyin"]
+        if py[:2] in ("zh", "ch", "sh"):
+            py = py[0] + py[2:]
+        if py.endswith("ng") and py[-3:-2] in ("i", "e"):
+            py = py[:-1]
+        out[row["char"]] = py
+    return out
+
+
+def _sound(text: str) -> tuple[str, ...] | None:
+    """The folded syllables of an all-Chinese text, or None when a letter has no reading."""
+    table = _pinyin()
+    out: list[str] = []
+    for c in text:
+        py = table.get(c)
+        if py is None:
+            return None
+        out.append(py)
+    return tuple(out)
+
+
+def _core(seg: str) -> str:
+    """The segment without a labourer's framing: "想找个搞钢筋的活" -> "钢筋", "焊了" -> "焊",
+    "帮帮忙" -> "帮忙", "洗洗涮涮" -> "洗涮"."""
+    core = _LOCATIVE_RE.sub("", _REDUP_RE.sub(r"\1", _PARTICLE_RE.sub("", seg)))
+    changed = True
+    while changed:
+        changed = False
+        for word in _LEAD_FILLERS:
+            if core.startswith(word) and len(core) - len(word) >= 2:
+                core, changed = core[len(word) :], True
+                break
+        for word in _TRAIL_FILLERS:
+            if core.endswith(word) and len(core) - len(word) >= 2:
+                core, changed = core[: -len(word)], True
+                break
+    return core
+
+
 class Lexicon:
     """Phrase index over the classification and our table; build once via ``get_lexicon()``."""
 
@@ -133,6 +216,10 @@ class Lexicon:
         self._search_index: _SearchIndex | None = None
         self._search_cache: dict[str, tuple[OccupationHit, ...]] = {}
         self._admin_phrases: list[tuple[str, str]] = []
+        self._guess_index: _GuessIndex | None = None
+        self._sounds: dict[tuple[str, ...], list[str]] | None = None
+        self._related: dict[str, list[tuple[str, str, float]]] = {}
+        self._guess_cache: dict[str, tuple[OccupationHit, ...]] = {}
         self._load()
 
     # -- loading -----------------------------------------------------------------------------
@@ -166,6 +253,12 @@ class Lexicon:
             weight = float(row.get("weight") or 1.0)
             self._add(row["phrase"], _Entry(code, row["term"], row["kind"], weight, row["phrase"]))
 
+        for row in _read_csv("related.csv"):
+            if row["code"] in self.occupations and row["to_code"] in self.occupations:
+                self._related.setdefault(row["code"], []).append(
+                    (row["to_code"], row["to_term"], float(row["weight"]))
+                )
+
     def _add(self, phrase: str, entry: _Entry) -> None:
         key = basic(phrase)
         if not key:
@@ -179,6 +272,7 @@ class Lexicon:
         bucket.append(entry)
         self._max_len = max(self._max_len, len(key))
         self._fuzzy_keys = None
+        self._sounds = None
 
     # -- public API --------------------------------------------------------------------------
     def get(self, code: str) -> Occupation | None:
@@ -201,11 +295,13 @@ class Lexicon:
                     continue
                 self._add(key, _Entry(code, term or occ.name, "admin", 1.0, phrase))
                 self._admin_phrases.append((key, code))
+                self._guess_index = None
                 if self._search_index is not None:
                     self._search_index.add_phrase(key, code, 1.0)
                 added += 1
             self._cache.clear()
             self._search_cache.clear()
+            self._guess_cache.clear()
         return added
 
     def normalize(self, text: str, limit: int = 5) -> list[OccupationHit]:
@@ -216,6 +312,28 @@ class Lexicon:
             cached = tuple(self._normalize(key))
             if len(self._cache) < 200_000:
                 self._cache[key] = cached
+        return list(cached[:limit])
+
+    def guess(self, text: str, limit: int = 3) -> list[OccupationHit]:
+        """Occupations whose phrases and task texts share the most letters with ``text``, best first.
+
+        For wording no phrase covers ("土方机械操作", "进过好几个厂 都是在线上站着干活"): a character
+        unigram and bigram TF-IDF cosine over each job's known phrases and over the classification's
+        definition and tasks.  ``score`` is the cosine x 100; callers weigh it well below a phrase reading.
+        """
+        key = basic(text)
+        cached = self._guess_cache.get(key)
+        if cached is None:
+            idx = self._guess_index
+            if idx is None:
+                with self._lock:
+                    idx = self._guess_index
+                    if idx is None:
+                        idx = _GuessIndex(self)
+                        self._guess_index = idx
+            cached = tuple(idx.rank(key, 10))
+            if len(self._guess_cache) < 200_000:
+                self._guess_cache[key] = cached
         return list(cached[:limit])
 
     def is_recognised(self, text: str) -> bool:
@@ -285,15 +403,22 @@ class Lexicon:
         whole = key.replace(" ", "")
         for entry in self._index.get(whole, ()):
             keep(self._hit(entry, 100.0 * entry.weight))
-        segments = clean_segments(key)
+        # "干了5年" is not two segments around a lone number: durations and counts go first.
+        segments = clean_segments(_DURATION_RE.sub("", key) or key)
         for seg in segments:
             for hit in self._segment(seg):
                 keep(hit)
-            # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole.
-            bare = _ASPECT_RE.sub("", seg)
-            if bare != seg and len(bare) >= 2:
-                for hit in self._segment(bare):
-                    keep(hit)
+            # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole;
+            # "想找个搞钢筋的活": what the labourer says around the work is not part of it.
+            for variant in {_ASPECT_RE.sub("", seg), _core(seg)}:
+                if variant != seg and len(variant) >= 2:
+                    for hit in self._segment(variant):
+                        keep(hit)
+            # "电悍", "会开插车", "收营员": a pinyin keyboard's homophone typo of a known phrase.
+            respelt = self._respell(_core(seg))
+            if respelt is not None:
+                for hit in self._segment(respelt):
+                    keep(replace(hit, score=round(hit.score * _HOMOPHONE_WEIGHT, 1)))
         # A certificate's trade is often in brackets ("特种作业操作证（焊接与热切割）"), which cleaning drops
         # as a recruiter's aside; read what the brackets hold too.
         if _BRACKET_RE.search(key):
@@ -305,7 +430,59 @@ class Lexicon:
             for seg in segments or [whole]:
                 for hit in self._fuzzy(seg, 5):
                     keep(hit)
+        # "电子组装" is 电子设备装接工, which job offers call line work: a weaker reading of the nearest job.
+        for hit in list(best.values()):
+            for code, term, w in self._related.get(hit.code, ()):
+                occ = self.occupations[code]
+                keep(OccupationHit(code, occ.name, round(hit.score * w, 1), hit.phrase, term, hit.kind))
         return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
+
+    def _respell(self, seg: str) -> str | None:
+        """``seg`` with homophone typos of known phrases put right, or None when there are none.
+
+        A stretch of two or more letters is put right when it sounds like a phrase of the table (folded
+        pinyin), shares at least one letter with it and no longer known phrase starts at the same place.
+        """
+        sounds = self._sounds
+        if sounds is None:
+            sounds = {}
+            for key in self._index:
+                if len(key) >= 2:
+                    snd = _sound(key)
+                    if snd is not None:
+                        sounds.setdefault(snd, []).append(key)
+            self._sounds = sounds
+        n = len(seg)
+        out: list[str] = []
+        changed = False
+        i = 0
+        while i < n:
+            literal = 0
+            for j in range(min(n, i + self._max_len), i + 1, -1):
+                if seg[i:j] in self._index:
+                    literal = j - i
+                    break
+            fix = ""
+            for j in range(min(n, i + self._max_len), i + max(literal, 1), -1):
+                snd = _sound(seg[i:j])
+                if snd is None:
+                    continue
+                for key in sounds.get(snd, ()):
+                    same = sum(a == b for a, b in zip(key, seg[i:j], strict=True))
+                    if 0 < same < len(key) and 2 * same >= len(key):
+                        fix = key
+                        break
+                if fix:
+                    break
+            if fix:
+                out.append(fix)
+                i += len(fix)
+                changed = True
+            else:
+                step = max(literal, 1)
+                out.append(seg[i : i + step])
+                i += step
+        return "".join(out) if changed else None
 
     def _segment(self, seg: str) -> list[OccupationHit]:
         entries = self._index.get(seg)
@@ -320,13 +497,29 @@ class Lexicon:
                     break
         # Keep maximal spans only: "打扫" inside "打扫房间" is not a separate reading.
         spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+        # Letters outside every phrase that carry no trade ("在", "都", "干") are not text to cover,
+        # and do not stand after the head noun either.
+        covered = [False] * n
+        for i, j in spans:
+            covered[i:j] = [True] * (j - i)
+        content = [covered[k] or seg[k] not in _FUNCTION_CHARS for k in range(n)]
+        n_eff = max(sum(content), 1)
         end = _effective_end(seg)
+        while end > 0 and not content[end - 1]:
+            end = _effective_end(seg[: end - 1])
+        # Several phrases of one job in a sentence ("洗碗刷锅摘菜") back each other up: each counts half
+        # of its length toward the others' cover.
+        support: dict[tuple[str, str], int] = {}
+        for i, j in spans:
+            for key in {(e.code, e.term) for e in self._index[seg[i:j]]}:
+                support[key] = support.get(key, 0) + (j - i)
         hits: list[OccupationHit] = []
         for i, j in spans:
-            cover = (j - i) / n
             at_head = 1.0 if j >= end else (0.4 if j >= end - 1 else 0.0)
-            base = 55.0 + 25.0 * cover + 17.0 * at_head
             for entry in self._index[seg[i:j]]:
+                other = support[(entry.code, entry.term)] - (j - i)
+                cover = min((j - i + 0.5 * other) / n_eff, 1.0)
+                base = 55.0 + 25.0 * cover + 17.0 * at_head
                 hits.append(self._hit(entry, base * entry.weight))
         return hits
 
@@ -345,6 +538,103 @@ class Lexicon:
                 hits.append(self._hit(entry, s * entry.weight))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
+
+
+# -- character similarity for wording no phrase covers -------------------------------------------
+# The tasks text is long and formal: a match there counts for less than one with a job's own phrases.
+_GUESS_TASKS = 0.7
+
+
+def _guess_grams(text: str) -> Counter[str]:
+    """Bigrams of Chinese letters and unigrams of letters that carry a trade (not "在", "都", "干")."""
+    text = _NON_HAN_RE.sub(" ", text)
+    grams: Counter[str] = Counter(c for c in text if c != " " and c not in _FUNCTION_CHARS)
+    grams.update(a + b for a, b in zip(text, text[1:], strict=False) if a != " " and b != " ")
+    return grams
+
+
+class _Postings:
+    """TF-IDF vectors of a few thousand short documents, stored as postings for a fast cosine."""
+
+    def __init__(self, docs: list[Counter[str]]) -> None:
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        n = len(docs)
+        self.idf = {g: float(np.log((1 + n) / (1 + c)) + 1.0) for g, c in df.items()}
+        post_docs: dict[str, list[int]] = {}
+        post_vals: dict[str, list[float]] = {}
+        for i, d in enumerate(docs):
+            vec = {g: (1.0 + np.log(v)) * self.idf[g] for g, v in d.items()}
+            norm = float(np.sqrt(sum(x * x for x in vec.values()))) or 1.0
+            for g, x in vec.items():
+                post_docs.setdefault(g, []).append(i)
+                post_vals.setdefault(g, []).append(x / norm)
+        self.n = n
+        self.docs = {g: np.asarray(v, dtype=np.int32) for g, v in post_docs.items()}
+        self.vals = {g: np.asarray(v, dtype=np.float64) for g, v in post_vals.items()}
+
+    def cosine(self, grams: Counter[str]) -> np.ndarray:
+        scores = np.zeros(self.n)
+        vec = {g: (1.0 + np.log(v)) * self.idf[g] for g, v in grams.items() if g in self.idf}
+        if not vec:
+            return scores
+        norm = float(np.sqrt(sum(x * x for x in vec.values())))
+        for g, x in vec.items():
+            scores[self.docs[g]] += (x / norm) * self.vals[g]
+        return scores
+
+
+class _GuessIndex:
+    """One document per (code, everyday job name): its phrases; one per code: definition and tasks."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        texts: dict[tuple[str, str], list[str]] = {}
+        for key, entries in lex._index.items():
+            for e in entries:
+                texts.setdefault((e.code, e.term), []).append(key)
+        self.keys = list(texts)
+        docs: list[Counter[str]] = []
+        for k in self.keys:
+            d: Counter[str] = Counter()
+            for t in texts[k]:
+                d.update(_guess_grams(t))
+            docs.append(d)
+        self.phrases = _Postings(docs)
+        self.task_codes: list[str] = []
+        task_docs: list[Counter[str]] = []
+        for row in _read_csv("csco22_tasks.csv"):
+            occ = lex.occupations.get(row["code"])
+            if occ is not None:
+                self.task_codes.append(occ.code)
+                task_docs.append(_guess_grams(row["text"]))
+        self.tasks = _Postings(task_docs)
+        self.names = {code: occ.name for code, occ in lex.occupations.items()}
+
+    def rank(self, key: str, limit: int) -> list[OccupationHit]:
+        grams: Counter[str] = Counter()
+        for seg in clean_segments(_DURATION_RE.sub("", key) or key):
+            grams.update(_guess_grams(_core(_ASPECT_RE.sub("", seg))))
+        if not grams:
+            return []
+        best: dict[tuple[str, str], float] = {}
+        cos = self.phrases.cosine(grams)
+        for i in np.argsort(-cos)[:limit]:
+            if cos[i] <= 0:
+                break
+            best[self.keys[i]] = float(cos[i])
+        tcos = self.tasks.cosine(grams) * _GUESS_TASKS
+        for i in np.argsort(-tcos)[:limit]:
+            if tcos[i] <= 0:
+                break
+            code = self.task_codes[i]
+            k = (code, self.names[code])
+            best[k] = max(best.get(k, 0.0), float(tcos[i]))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [
+            OccupationHit(code, self.names[code], round(100.0 * c, 1), key, term, "guess")
+            for (code, term), c in ranked
+        ]
 
 
 # -- search of recruiting titles -------------------------------------------------------------------

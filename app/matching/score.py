@@ -67,6 +67,16 @@ _SIM_TERM, _SIM_CODE, _SIM_GROUP = 1.0, 0.85, 0.45
 _JOB_SKILL_FACTOR = 0.6
 _SANWU_WELFARE_FIT = 0.9
 _CHUNK = 512
+# Readings: kept when within _KEEP_RELATIVE of the strongest or at least _KEEP_ABSOLUTE strong.
+_KEEP_RELATIVE, _KEEP_ABSOLUTE = 0.75, 75.0
+# Character-similarity guesses (Lexicon.guess) when the best phrase reading is below _GUESS_BELOW:
+# the top _GUESS_TOP with a cosine of at least _GUESS_MIN (x100) and _GUESS_REL of the best one,
+# weighed _GUESS_BASE + _GUESS_SLOPE x cosine, at most _GUESS_CAP (a phrase reading is 0.6..1).
+_GUESS_BELOW = 75.0
+_GUESS_TOP = 3
+_GUESS_MIN = 20.0
+_GUESS_REL = 0.6
+_GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
 _SOURCE_LABEL = {"skill": "技能匹配", "desired": "求职意向", "certificate": "持证匹配"}
 
 
@@ -138,14 +148,26 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
         assert occ is not None
         return [_Reading(occ.code, occ.name, factor, text, source)]
     hits = lex.normalize(text, limit=6)
-    if not hits or hits[0].score < RECOGNISED_MIN_SCORE:
-        return []
-    top = hits[0].score
-    return [
+    top = hits[0].score if hits else 0.0
+    # A reading strong in its own right stays even when another is stronger ("工地上扛水泥 搬东西"):
+    # the cut-off is _KEEP_RELATIVE of the strongest or _KEEP_ABSOLUTE, whichever is lower.
+    cut = max(RECOGNISED_MIN_SCORE, min(_KEEP_RELATIVE * top, _KEEP_ABSOLUTE))
+    out = [
         _Reading(h.code, h.term or h.name, factor * h.score / 100.0, text, source)
         for h in hits
-        if h.score >= max(RECOGNISED_MIN_SCORE, 0.8 * top)
+        if h.score >= cut
     ]
+    if top < _GUESS_BELOW:
+        # Wording no phrase covers well: the occupations whose phrases and tasks share most letters
+        # with it, weighed so that they rank only where no phrase reading links a job.
+        seen = {(r.code, r.term) for r in out}
+        guesses = lex.guess(text, _GUESS_TOP)
+        for g in guesses:
+            if g.score < _GUESS_MIN or g.score < _GUESS_REL * guesses[0].score or (g.code, g.term) in seen:
+                continue
+            w = min(_GUESS_BASE + _GUESS_SLOPE * g.score / 100.0, _GUESS_CAP)
+            out.append(_Reading(g.code, g.term or g.name, factor * w, text, source))
+    return out
 
 
 def _group(code: str) -> str | None:
