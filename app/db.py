@@ -139,8 +139,9 @@ async def session_scope(request: Request) -> AsyncIterator[Session]:
     by itself.
 
     Async so that opening and closing cost no trip through the thread pool: a new session does no I/O,
-    and after the router's commit closing it does none either. Only a session still holding a
-    connection (an error path) is rolled back in a worker thread, lest a dead database block the loop.
+    and after the router's commit, or in autocommit, closing it does none either. Only a write
+    session still in a transaction (an error path) is rolled back in a worker thread, lest a dead
+    database block the loop.
     """
     maker = get_sessionmaker()
     reading = request.method in ("GET", "HEAD")
@@ -148,7 +149,9 @@ async def session_scope(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        if session.in_transaction():
+        # Closing an autocommit session or one already committed touches no socket; rolling back a
+        # transaction does, so that goes to a worker thread.
+        if session.in_transaction() and not reading:
             await run_in_threadpool(_discard, session)
         else:
             session.close()
