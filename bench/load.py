@@ -1,6 +1,7 @@
 """Load: the real server on PostgreSQL with 100,000 matches, driven at concurrency 32 from another process.
 
-Usage (from the repo root): .venv/bin/python bench/load.py [--matches 100000] [--seconds 20] [--concurrency 32]
+Usage (from the repo root):
+    .venv/bin/python bench/load.py [--matches 100000] [--seconds 20] [--warmup 10] [--concurrency 32]
 
 PostgreSQL comes from LAOWU_BENCH_POSTGRES_URL (a scratch database: its public schema is dropped and
 migrated afresh); without it the script re-runs itself under tools/with-postgres.sh, which starts a
@@ -572,6 +573,7 @@ def drive(
     seconds: float,
     concurrency: int,
     endpoints: tuple[str, ...] = ("list", "list100", "preview"),
+    warmup: float = 10.0,
 ) -> dict[str, Any]:
     import asyncio
 
@@ -632,8 +634,9 @@ def drive(
         conn.close()
 
     async def run(worker: Any) -> tuple[list[tuple[float, int]], float]:
-        # Warm up connections and caches before the clock starts.
-        warm_stop = time.monotonic() + 2
+        # Warm up before the clock starts: each pooled connection prepares a statement on its fifth use,
+        # and PostgreSQL settles on a generic plan after five more, so a cold server plans every page.
+        warm_stop = time.monotonic() + warmup
         await asyncio.gather(*(worker(i, warm_stop, []) for i in range(concurrency)))
         samples: list[list[tuple[float, int]]] = [[] for _ in range(concurrency)]
         start = time.monotonic()
@@ -669,7 +672,9 @@ def drive(
 
 def _driver_main() -> None:
     spec = json.loads(sys.stdin.read())
-    out = drive(spec["base"], spec["keys"], spec["since"], spec["seconds"], spec["concurrency"])
+    out = drive(
+        spec["base"], spec["keys"], spec["since"], spec["seconds"], spec["concurrency"], warmup=spec["warmup"]
+    )
     print(json.dumps(out))
 
 
@@ -678,6 +683,7 @@ def main() -> int:
     parser.add_argument("--matches", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds before each endpoint")
     parser.add_argument(
         "--workers", type=int, default=2, help="server worker processes (this machine: 2 cores)"
     )
@@ -706,8 +712,9 @@ def main() -> int:
             "since": world["since"],
             "seconds": args.seconds,
             "concurrency": args.concurrency,
+            "warmup": args.warmup,
         }
-        timeout = 3 * (args.seconds + 10) + 60
+        timeout = 3 * (args.seconds + args.warmup + 10) + 60
         driver = subprocess.run(
             [sys.executable, __file__, "--driver"],
             input=json.dumps(spec),
@@ -724,7 +731,7 @@ def main() -> int:
         stop_server(proc)
 
     print(
-        f"\nconcurrency {args.concurrency}, {args.seconds:.0f} s per endpoint, server `laowu serve --workers {args.workers}`"
+        f"\nconcurrency {args.concurrency}, {args.seconds:.0f} s per endpoint after {args.warmup:.0f} s of warm-up, server `laowu serve --workers {args.workers}`"
     )
     print(
         f"{'endpoint':<30}{'requests':>9}{'rps':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
