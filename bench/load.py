@@ -366,7 +366,8 @@ def seed(url: str, n_matches: int) -> dict[str, Any]:
 
 
 def explain(url: str) -> None:
-    """EXPLAIN ANALYZE of the first page a 河北区 portal asks for, the statement captured from the service."""
+    """EXPLAIN ANALYZE of pages a 河北区 portal asks for, with the statements captured from the service: the
+    page query (matches alone) of each case, and once the query that reads a page's items by id."""
     from sqlalchemy import event
 
     from app.auth.principal import Principal, Role
@@ -377,7 +378,7 @@ def explain(url: str) -> None:
     captured: list[tuple[str, Any]] = []
 
     def grab(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "JOIN seekers" in statement and not captured:
+        if "FROM matches" in statement:
             captured.append((statement, parameters))
 
     engine = get_engine()
@@ -419,19 +420,21 @@ def explain(url: str) -> None:
                     PageParams(limit=100, cursor=None, updated_since=None),
                 ),
             ]
-            for label, who, status, params in cases:
+            for n, (label, who, status, params) in enumerate(cases):
                 captured.clear()
                 service.list_match_items(session=s, principal=who, params=params, status=status)
-                statement, parameters = captured[0]
-                with engine.connect() as c:
-                    raw = c.connection.driver_connection
-                    assert raw is not None
-                    with raw.cursor() as cur:
-                        # The plan the service gets (it asks for the generic plan of this statement).
-                        cur.execute("SET plan_cache_mode = force_generic_plan")
-                        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-                        plan = "\n".join("    " + r[0] for r in cur.fetchall())
-                print(f"  plan of GET /v1/matches ({label}), limit 100, as 120105 {who.role.value}:\n{plan}")
+                shown = [("page", captured[0])] + ([("items by id", captured[1])] if n == 0 else [])
+                for what, (statement, parameters) in shown:
+                    with engine.connect() as c:
+                        raw = c.connection.driver_connection
+                        assert raw is not None
+                        with raw.cursor() as cur:
+                            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                            plan = "\n".join("    " + r[0] for r in cur.fetchall())
+                    print(
+                        f"  plan of GET /v1/matches ({label}), limit 100, as 120105 {who.role.value}, {what}:"
+                    )
+                    print(plan)
     finally:
         event.remove(engine, "before_cursor_execute", grab)
 

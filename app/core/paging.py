@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from app.core.problems import invalid_field
 
 T = TypeVar("T")
+_Ts = TypeVarTuple("_Ts")
 
 
 class Page(BaseModel, Generic[T]):
@@ -79,7 +80,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 def paginate(
     session: Session,
-    stmt: Select[Any],
+    stmt: Select[*_Ts],
     *,
     updated_at: InstrumentedAttribute[datetime],
     id_col: InstrumentedAttribute[str],
@@ -98,9 +99,8 @@ def paginate(
         # so every page would read (and sort) all rows before the cursor.
         after = tuple_(literal(when, updated_at.type), literal(last_id, id_col.type))
         stmt = stmt.where(tuple_(updated_at, id_col) > after)
-    # The limit is written into the SQL rather than bound: PostgreSQL then finds the prepared statement's
-    # generic plan as cheap as a custom one and stops planning each page afresh (with a bound limit it
-    # must assume every row is wanted, and plans a join of five tables on every call).
+    # The limit is written into the SQL rather than bound: with a bound limit PostgreSQL must assume
+    # every row is wanted when it weighs a prepared statement's generic plan, and never settles on one.
     stmt = stmt.order_by(updated_at, id_col).limit(literal_column(str(int(params.limit) + 1)))
     # Rows of plain columns need none of the ORM's loading: run them on the connection, in Core.
     rows: list[Any] = list(session.connection().execute(stmt).all() if keys else session.scalars(stmt))
