@@ -10,7 +10,7 @@ from app.core.idempotency import IdempotencyMiddleware
 from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddleware, configure_logging
 from app.core.openapi import customize_openapi
 from app.core.problems import install_problem_handlers
-from app.core.query import reject_repeated_query
+from app.core.query import guard_request
 from app.employers.router import router as employers_router
 from app.exchanges.router import matches_router
 from app.exchanges.router import router as exchanges_router
@@ -47,7 +47,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level)
     app = FastAPI(
-        dependencies=[Depends(reject_repeated_query)],
+        dependencies=[Depends(guard_request)],
         title="劳务协作人岗匹配服务 laowu",
         version="1.0.0",
         description=(

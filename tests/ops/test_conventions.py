@@ -170,3 +170,26 @@ def test_regions_search_by_short_name(client: TestClient, admin: dict[str, str])
         "items"
     ]
     assert len(tianjin) == 16
+
+
+def test_nul_characters_are_422_naming_where(client: TestClient, admin: dict[str, str]) -> None:
+    """PostgreSQL cannot store or compare text with NUL: refused up front, on both databases alike."""
+    cases = [
+        ("GET", "/v1/matches?exchange_id=%00", None, ["query", "exchange_id"]),
+        ("GET", "/v1/matches/ab%00cd", None, ["path", "match_id"]),
+        ("POST", "/v1/partnerships", '{"receiving_region_code": "1201\\u000005"}', ["body"]),
+    ]
+    for method, url, body, loc in cases:
+        headers = {**admin, "Content-Type": "application/json"}
+        r = client.request(method, url, content=body, headers=headers)
+        assert r.status_code == 422, (url, r.status_code, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "NUL" in r.json()["detail"]
+        assert [e["loc"] for e in r.json()["errors"]][0] == loc
+    # An escaped backslash before "u0000" is six ordinary characters, not NUL: validated as usual.
+    r = client.post(
+        "/v1/partnerships",
+        content='{"receiving_region_code": "\\\\u0000", "sending_region_code": "620521", "valid_from": "2019-01-01"}',
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422 and "NUL" not in r.json()["detail"]
