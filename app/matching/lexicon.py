@@ -6,7 +6,9 @@ weighs most), then rapidfuzz similarity for text the lexicon does not know.
 
 Labourers' own sentences are read also without their framing (years, particles, "想找个…的活",
 doubled verbs) and with pinyin-keyboard homophone typos put right ("电悍" = 电焊); letters that carry no
-trade do not count as text a phrase has to cover.  ``related.csv`` gives occupations job offers rarely
+trade do not count as text a phrase has to cover; what a labourer says about himself ("能吃苦", "爱干净",
+"00后") is not read as a trade, and regional words ("弄饭", "屋头", "电匠", ``dialect.csv``) are also read
+in common wording.  ``related.csv`` gives occupations job offers rarely
 name a weaker reading of the nearest job.  ``guess()`` is a character TF-IDF over each job's phrases
 and the classification's tasks, for the scorer to use where no phrase reading is strong.
 """
@@ -73,6 +75,12 @@ _GENERIC_TAILS = (
     "师傅",
     "大姐",
     "大哥",
+    # "跑腿小哥", "收银小妹", "看门大爷": how people call the worker, not the work
+    "小哥",
+    "小妹",
+    "大叔",
+    "大爷",
+    "大妈",
     "人员",
     "工作",
     "学徒",
@@ -97,6 +105,27 @@ _GENERIC_TAILS = (
     "等",
     "者",
 )
+# What a labourer says about himself, not about a trade: "能吃苦", "听指挥", "身体好", "爱干净", "00后".
+# A segment made only of these is not read ("爱干净" is no cleaner, "听指挥" no conductor).
+_TRAIT_WORDS = (
+    "吃苦 吃苦耐劳 耐劳 不怕苦 不怕累 不怕脏 不怕脏不怕累 能熬夜 熬夜 听指挥 听安排 服从安排 服从管理 服从分配 "
+    "听话 身体好 身体健康 身体棒 身体倍棒 身强力壮 体力好 力气大 有力气 有劲 有耐心 耐心 细心 心细 认真 "
+    "仔细 负责 认真负责 责任心强 有责任心 踏实 老实 肯干 实在 勤快 勤劳 手脚麻利 手脚勤快 麻利 手快 "
+    "手巧 心灵手巧 爱干净 讲卫生 嘴甜 脾气好 性格好 性格开朗 开朗 好学 学东西快 上手快 能干 人品好 "
+    "上夜班 夜班 上白班 白班 倒班 两班倒 三班倒 加班 出差 认路 路熟 普通话 守时 年轻 年纪轻 "
+    "诚实 稳重 靠谱 团队合作 沟通 能说会道 长期干 干得久"
+)
+_TRAIT_RE = re.compile(
+    r"^(?:[0-9零一二三四五六七八九]0后|(?:人|我|俺|很|比较|特别|非常|挺|蛮|能|肯|会|有|也|都|还|可以|愿意)*(?:"
+    + "|".join(sorted(set(_TRAIT_WORDS.split()), key=len, reverse=True))
+    + r")(?:也行|都行|可以|没问题|的)?)+$"
+)
+# Regional words a county clerk reads as the common ones ("弄饭" = 做饭, "屋头" = 家里, "电匠" = 电工):
+# data/dialect.csv, plus a craftsman's 匠/佬 at the end standing for 工 ("电匠", "泥水佬").
+_CRAFTSMAN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[匠佬](?=师傅$|$)")
+_DIALECT_WEIGHT = 0.97
+# "00后", "90后": the labourer's generation, before cleaning leaves a lone 后.
+_GENERATION_RE = re.compile(r"(?<![0-9])[0-9]0后")
 # A reading through a homophone typo ("电悍") is a little less sure than the same phrase spelt right.
 _HOMOPHONE_WEIGHT = 0.92
 _KIND_WEIGHT = {
@@ -199,6 +228,25 @@ def _core(seg: str) -> str:
                 core, changed = core[: -len(word)], True
                 break
     return core
+
+
+def _is_trait(seg: str) -> bool:
+    """``seg`` only says what kind of worker the labourer is ("能吃苦", "人很勤快", "00后")."""
+    return bool(_TRAIT_RE.match(seg)) or bool(_TRAIT_RE.match(_core(seg)))
+
+
+@lru_cache(maxsize=1)
+def _dialect() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {row["word"]: row["standard"] for row in _read_csv("dialect.csv")}
+    words = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))), table
+
+
+def _localise(seg: str) -> str | None:
+    """``seg`` with regional words put in common wording, or None when it has none."""
+    pattern, table = _dialect()
+    out = _CRAFTSMAN_RE.sub("工", pattern.sub(lambda m: table[m.group(0)], seg))
+    return out if out != seg else None
 
 
 class Lexicon:
@@ -404,10 +452,25 @@ class Lexicon:
         for entry in self._index.get(whole, ()):
             keep(self._hit(entry, 100.0 * entry.weight))
         # "干了5年" is not two segments around a lone number: durations and counts go first.
-        segments = clean_segments(_DURATION_RE.sub("", key) or key)
+        text = _GENERATION_RE.sub(" ", _DURATION_RE.sub("", key) or key).strip()
+        if not text:
+            return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
+        segments = clean_segments(text)
+        # "能吃苦", "听指挥", "00后 能上夜班": what kind of worker, not which trade.
+        traits = [seg for seg in segments if _is_trait(seg)]
+        if traits:
+            segments = [seg for seg in segments if seg not in traits]
+            if not segments:
+                return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
         for seg in segments:
             for hit in self._segment(seg):
                 keep(hit)
+            # "在馆子里弄饭", "电匠": regional words read as the common ones.
+            for variant in {seg, _core(seg)}:
+                local = _localise(variant)
+                if local is not None and len(local) >= 2:
+                    for hit in self._segment(local):
+                        keep(replace(hit, score=round(hit.score * _DIALECT_WEIGHT, 1)))
             # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole;
             # "想找个搞钢筋的活": what the labourer says around the work is not part of it.
             for variant in {_ASPECT_RE.sub("", seg), _core(seg)}:
@@ -613,8 +676,10 @@ class _GuessIndex:
 
     def rank(self, key: str, limit: int) -> list[OccupationHit]:
         grams: Counter[str] = Counter()
-        for seg in clean_segments(_DURATION_RE.sub("", key) or key):
-            grams.update(_guess_grams(_core(_ASPECT_RE.sub("", seg))))
+        for seg in clean_segments(_GENERATION_RE.sub(" ", _DURATION_RE.sub("", key) or key)):
+            if not _is_trait(seg):
+                core = _core(_ASPECT_RE.sub("", seg))
+                grams.update(_guess_grams(_localise(core) or core))
         if not grams:
             return []
         best: dict[tuple[str, str], float] = {}
