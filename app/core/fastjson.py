@@ -27,9 +27,5 @@ def json_list_fragment(raw: str | bytes | None) -> orjson.Fragment:
     return orjson.Fragment(raw)
 
 
-def dumps(payload: Any) -> bytes:
-    return orjson.dumps(payload)
-
-
 def json_response(payload: Any, *, headers: dict[str, str] | None = None) -> Response:
     return Response(content=orjson.dumps(payload), media_type="application/json", headers=headers)
