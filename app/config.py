@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # costs PostgreSQL a process start and every statement a fresh plan (a fifth of the list's
     # throughput at concurrency 32). Workers × (pool + 10 overflow) must stay under max_connections.
     db_pool_size: int = 20
+    # Threads per worker process for short database calls (the key lookup, list pages): see
+    # app.db.run_db. About the number of cores a worker can count on; more only adds GIL contention.
+    db_threads: int = 2
 
 
 @lru_cache

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import anyio
+from anyio.lowlevel import RunVar
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -91,6 +95,33 @@ def _json_loads(data: bytes | str) -> Any:
     return json.loads(data.decode() if isinstance(data, bytes) else data)
 
 
+# A pooled connection that has sat idle this long is pinged before use. SQLAlchemy's pool_pre_ping pings
+# on every checkout: a round trip per checkout, and under load a connection rests in the pool for
+# microseconds. A database restarted within the window fails that one statement; SQLAlchemy then
+# invalidates the whole pool, so the next request reconnects.
+PING_AFTER_IDLE_S = 1.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    dialect = engine.dialect
+
+    def on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # The pool discards this connection and checks out (or opens) another, up to three times.
+            raise DisconnectionError("stale pooled connection") from exc
+
+    event.listen(engine, "checkin", on_checkin)
+    event.listen(engine, "checkout", on_checkout)
+
+
 def make_engine(url: str) -> Engine:
     # hide_parameters: database errors must never carry names or other submitted values into logs.
     if url.startswith("sqlite"):
@@ -103,13 +134,14 @@ def make_engine(url: str) -> Engine:
         from psycopg.types.json import set_json_loads
 
         set_json_loads(_json_loads)
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=get_settings().db_pool_size,
         max_overflow=10,
         hide_parameters=True,
     )
+    _ping_idle_connections(engine)
+    return engine
 
 
 @lru_cache
@@ -146,6 +178,7 @@ async def session_scope(request: Request) -> AsyncIterator[Session]:
     maker = get_sessionmaker()
     reading = request.method in ("GET", "HEAD")
     session = maker(bind=_autocommit(maker.kw["bind"])) if reading else maker()
+    session.info["reading"] = reading
     try:
         yield session
     finally:
@@ -160,3 +193,35 @@ async def session_scope(request: Request) -> AsyncIterator[Session]:
 def _discard(session: Session) -> None:
     session.rollback()
     session.close()
+
+
+def release_if_reading(session: Session) -> None:
+    """Give a read-only request's connection back to the pool; the session checks one out again if used.
+
+    An autocommit session holds no transaction, so this costs no round trip. A write session keeps its
+    connection: its transaction is still to come.
+    """
+    if session.info.get("reading"):
+        session.close()
+
+
+T = TypeVar("T")
+_DB_THREADS: RunVar[anyio.CapacityLimiter] = RunVar("laowu_db_threads")
+
+
+async def run_db(fn: Callable[[], T]) -> T:
+    """Run a short database call in this process's small pool of database threads.
+
+    The short hot calls (the key lookup on every request, list pages) are mostly Python CPU between
+    round trips. In AnyIO's default pool of 40 threads, 32 concurrent requests fought over the GIL and
+    a page's p99 was twice its median; a few threads, served in arrival order, give the same throughput
+    with an even latency. Long work (imports, reports) stays in the default pool so it cannot hold
+    these threads. Each call must get and give back its connection inside the call: a connection
+    kept while waiting for one of these threads could wait on a thread that waits for a connection.
+    """
+    try:
+        limiter = _DB_THREADS.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(get_settings().db_threads)
+        _DB_THREADS.set(limiter)
+    return await anyio.to_thread.run_sync(fn, limiter=limiter)

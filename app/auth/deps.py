@@ -13,6 +13,7 @@ from app.auth.ratelimit import RateLimiter
 from app.config import get_settings
 from app.core.deps import SessionDep
 from app.core.problems import Forbidden, Unauthorized
+from app.db import release_if_reading, run_db
 
 _bearer = HTTPBearer(auto_error=False, description="API 密钥：Authorization: Bearer <api-key>")
 _limiter: RateLimiter | None = None
@@ -36,7 +37,7 @@ class Authenticated:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles) if roles else frozenset(Role)
 
-    def __call__(
+    async def __call__(
         self,
         request: Request,
         session: SessionDep,
@@ -47,7 +48,15 @@ class Authenticated:
                 "缺少 API 密钥：请使用 Authorization: Bearer <api-key>",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        principal = service.authenticate(session=session, secret=credentials.credentials)
+        secret = credentials.credentials
+
+        def lookup() -> Principal:
+            try:
+                return service.authenticate(session=session, secret=secret)
+            finally:
+                release_if_reading(session)
+
+        principal = await run_db(lookup)
         limiter().hit(principal.id)
         request.state.principal_id = principal.id
         if principal.role not in self.roles:
@@ -58,7 +67,7 @@ class Authenticated:
 class CalendarAuthenticated(Authenticated):
     """Calendar apps subscribe by URL and cannot send headers: also accept the key as ``?token=``."""
 
-    def __call__(  # type: ignore[override]
+    async def __call__(  # type: ignore[override]
         self,
         request: Request,
         session: SessionDep,
@@ -73,7 +82,7 @@ class CalendarAuthenticated(Authenticated):
     ) -> Principal:
         if credentials is None and token:
             credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
-        return super().__call__(request, session, credentials)
+        return await super().__call__(request, session, credentials)
 
 
 AnyPrincipal = Annotated[Principal, Depends(Authenticated())]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from app.auth.principal import Principal, Role
 from app.core.deps import PageDep, SessionDep
 from app.core.etag import check_if_match, set_etag
 from app.core.fastjson import json_response
+from app.db import run_db
 from app.exchanges import service
 from app.exchanges.models import Exchange
 from app.exchanges.schemas import (
@@ -226,7 +227,7 @@ def list_exchange_matches(
     response_model=MatchPage,
     summary="列出推荐（区级平台按 status=accepted&updated_since= 增量拉取）",
 )
-def list_matches(
+async def list_matches(
     session: SessionDep,
     principal: AnyPrincipal,
     page: PageDep,
@@ -234,15 +235,20 @@ def list_matches(
     exchange_id: Annotated[str | None, Query(max_length=32, description="只看该对接的推荐")] = None,
     seeker_id: Annotated[str | None, Query(max_length=32, description="只看该求职者的推荐")] = None,
 ) -> Response:
-    items, cursor = service.list_match_items(
-        session=session,
-        principal=principal,
-        params=page,
-        exchange_id=exchange_id,
-        status=status,
-        seeker_id=seeker_id,
-    )
-    session.commit()
+    # The portals' polling path: one trip to the database threads (app.db.run_db) for the whole page.
+    def read() -> tuple[list[dict[str, Any]], str | None]:
+        items, cursor = service.list_match_items(
+            session=session,
+            principal=principal,
+            params=page,
+            exchange_id=exchange_id,
+            status=status,
+            seeker_id=seeker_id,
+        )
+        session.commit()
+        return items, cursor
+
+    items, cursor = await run_db(read)
     return json_response({"items": items, "next_cursor": cursor})
 
 

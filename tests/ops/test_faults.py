@@ -14,8 +14,10 @@ from unittest import mock
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from app.db import make_engine
 from app.main import create_app
@@ -142,3 +144,30 @@ def test_database_down_gives_503_and_service_recovers(
         headers={**admin, "Idempotency-Key": "while-down"},
     )
     assert retried.status_code == 201
+
+
+def test_idle_pooled_connection_is_pinged_and_replaced_when_the_server_dropped_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Connections idle past the window are pinged before use; busy ones are not (no round trip)."""
+    engine = make_engine(TEST_DB_URL)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("select pg_backend_pid()")).scalar_one()
+        with mock.patch.object(engine.dialect, "do_ping", wraps=engine.dialect.do_ping) as ping:
+            # Checked in a moment ago: used as it is.
+            with engine.connect() as conn:
+                assert conn.execute(text("select pg_backend_pid()")).scalar_one() == pid
+            assert ping.call_count == 0
+
+            # The server drops it while it rests in the pool, and the window has passed.
+            other = create_engine(TEST_DB_URL, poolclass=NullPool)
+            with other.connect() as admin:
+                admin.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+            other.dispose()
+            monkeypatch.setattr("app.db.PING_AFTER_IDLE_S", 0.0)
+            with engine.connect() as conn:
+                assert conn.execute(text("select pg_backend_pid()")).scalar_one() != pid
+            assert ping.call_count >= 1
+    finally:
+        engine.dispose()
