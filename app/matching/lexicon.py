@@ -128,6 +128,8 @@ _DIALECT_WEIGHT = 0.97
 _GENERATION_RE = re.compile(r"(?<![0-9])[0-9]0后")
 # A reading through a homophone typo ("电悍") is a little less sure than the same phrase spelt right.
 _HOMOPHONE_WEIGHT = 0.92
+# How far below the best detailed occupation a category read from part of the same text ranks.
+_CATEGORY_STEP = 0.5
 _KIND_WEIGHT = {
     "colloquial": 1.0,
     "skill": 1.0,
@@ -170,6 +172,15 @@ def _read_csv(name: str) -> Iterator[dict[str, str]]:
     data = resources.files("app.matching").joinpath(f"data/{name}")
     with data.open("r", encoding="utf-8") as fh:
         yield from csv.DictReader(line for line in fh if not line.startswith("#"))
+
+
+def _category_prefix(code: str) -> str:
+    """What the codes of a category's own occupations start with: "6-00-00-00" -> "6-",
+    "6-29-99-00" -> "6-29-99-"."""
+    parts = code.split("-")
+    while parts and parts[-1] == "00":
+        parts.pop()
+    return "-".join(parts) + "-"
 
 
 def _effective_end(text: str) -> int:
@@ -449,19 +460,23 @@ class Lexicon:
                 best[k] = hit
 
         whole = key.replace(" ", "")
+        exact: set[tuple[str, str]] = set()
         for entry in self._index.get(whole, ()):
             keep(self._hit(entry, 100.0 * entry.weight))
+            exact.add((entry.code, entry.term))
         # "干了5年" is not two segments around a lone number: durations and counts go first.
         text = _GENERATION_RE.sub(" ", _DURATION_RE.sub("", key) or key).strip()
         if not text:
-            return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
+            return sorted(self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code))
         segments = clean_segments(text)
         # "能吃苦", "听指挥", "00后 能上夜班": what kind of worker, not which trade.
         traits = [seg for seg in segments if _is_trait(seg)]
         if traits:
             segments = [seg for seg in segments if seg not in traits]
             if not segments:
-                return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
+                return sorted(
+                    self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code)
+                )
         for seg in segments:
             for hit in self._segment(seg):
                 keep(hit)
@@ -498,7 +513,28 @@ class Lexicon:
             for code, term, w in self._related.get(hit.code, ()):
                 occ = self.occupations[code]
                 keep(OccupationHit(code, occ.name, round(hit.score * w, 1), hit.phrase, term, hit.kind))
-        return sorted(best.values(), key=lambda h: (-h.score, len(h.code), h.code))
+        return sorted(self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code))
+
+    def _specific_first(
+        self, best: dict[tuple[str, str], OccupationHit], exact: set[tuple[str, str]]
+    ) -> list[OccupationHit]:
+        """A category ("装配工" = 6-00-00-00) read from part of a text ranks just below the best of its own
+        detailed occupations the same text names ("电子装配工" is 电子设备装接工): the detailed one says
+        more.  A text that is the category's phrase whole keeps it, and so does a category whose rival is
+        no occupation of its own ("和灰" is 建筑普工 next to "盖房子", 砌筑工)."""
+        detailed = [h for h in best.values() if self.occupations[h.code].level == 4]
+        out: list[OccupationHit] = []
+        for h in best.values():
+            if self.occupations[h.code].level < 4 and (h.code, h.term) not in exact:
+                prefix = _category_prefix(h.code)
+                top = max(
+                    (d.score for d in detailed if d.code.startswith(prefix)),
+                    default=0.0,
+                )
+                if top >= RECOGNISED_MIN_SCORE and h.score > top - _CATEGORY_STEP:
+                    h = replace(h, score=round(top - _CATEGORY_STEP, 1))
+            out.append(h)
+        return out
 
     def _respell(self, seg: str) -> str | None:
         """``seg`` with homophone typos of known phrases put right, or None when there are none.

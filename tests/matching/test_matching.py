@@ -39,6 +39,17 @@ def test_colloquial_phrases_normalise_to_standard_occupations() -> None:
     assert lex.normalize("Ａ２驾照")[0].code == "4-02-02-02"  # full-width input
 
 
+def test_a_category_never_beats_its_own_detailed_occupation_read_from_the_same_text() -> None:
+    lex = get_lexicon()
+    # "装配工" alone is the everyday category (6-00-00-00); with 电子 it is 电子设备装接工.
+    assert lex.normalize("装配工")[0].code == "6-00-00-00"
+    for text, code in (("电子装配工", "6-25-04-07"), ("钳工装配", "6-20-01-01")):
+        hits = lex.normalize(text, 10)
+        assert hits[0].code == code, (text, hits[:3])
+        detailed = max(h.score for h in hits if h.code == code)
+        assert all(h.score < detailed for h in hits if h.code.endswith("-00") and code.startswith(h.code[:1]))
+
+
 def test_search_strips_recruiter_noise_and_weighs_the_head_noun() -> None:
     lex = get_lexicon()
     top = lex.search("电气柜装配工包吃住", 5)[0]
