@@ -27,7 +27,7 @@ from importlib import resources
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from app.matching.normalize import basic, clean_segments
+from app.matching.normalize import _places, basic, clean_segments
 
 __all__ = ["Lexicon", "Occupation", "OccupationHit", "get_lexicon", "RECOGNISED_MIN_SCORE"]
 
@@ -39,10 +39,11 @@ _MARKER_RE = re.compile(r"(?<=[\u4e00-\u9fff])[LS](?:/[LS])?$")
 # The experiential particle between a verb and its object: "跑过外卖", "收过银" (過 is 过 after basic()).
 _ASPECT_RE = re.compile(r"(?<=[\u4e00-\u9fff])过(?=[\u4e00-\u9fff])")
 _BRACKET_RE = re.compile(r"[()\[\]{}【】〔〕「」『』《》<>]")
-# How long and how much, said in passing: "干了5年", "七八年", "十来年", "一年多", "半年", "3个月", "几百单".
+# How long and how much, said in passing: "干了5年", "七八年", "十来年", "一年多", "半年", "3个月", "几百单",
+# "带过两个娃" (how many is no part of the work).
 _NUM = r"[0-9一二两三四五六七八九十百千万几来多半]"
 _DURATION_RE = re.compile(
-    rf"(?:{_NUM}+个?多?年多?半?|{_NUM}+个多?月|{_NUM}+(?:多|来)?(?:天|次|回|单|件|间|台|趟))"
+    rf"(?:{_NUM}+个?多?年多?半?|{_NUM}+个多?月|{_NUM}+(?:多|来)?(?:天|次|回|单|件|间|台|趟|个))"
 )
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
 _PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
@@ -53,7 +54,7 @@ _LOCATIVE_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})里(?=[\u4e00-\u9fff])")
 # What a labourer says around the work, at the start or the end of a phrase: "想找个…的活", "以前在…",
 # "…啥的", "…都会整".  Longest first; stripped repeatedly while two letters stay.
 _LEAD_WORDS = (
-    "我 俺 咱 以前 之前 原来 过去 现在 一直 平时 主要 也 还 在 想 想找个 想找 想去 想干 "
+    "我 俺 咱 他 她 他们 她们 我们 人家 给人家 帮人家 替人家 以前 之前 原来 过去 现在 一直 平时 主要 也 还 在 想 想找个 想找 想去 想干 "
     "想做 想要 想当 想进 找个 找 要 去 会 能 可以 都 就 是 给人 帮人 给 帮 当 干 搞 "
     "弄 整 做"
 )
@@ -224,9 +225,9 @@ def _sound(text: str) -> tuple[str, ...] | None:
 
 
 def _core(seg: str) -> str:
-    """The segment without a labourer's framing: "想找个搞钢筋的活" -> "钢筋", "焊了" -> "焊",
+    """The segment without a labourer's framing: "想找个搞钢筋的活" -> "钢筋", "焊了" -> "焊", "送过件" -> "送件",
     "帮帮忙" -> "帮忙", "洗洗涮涮" -> "洗涮"."""
-    core = _LOCATIVE_RE.sub("", _REDUP_RE.sub(r"\1", _PARTICLE_RE.sub("", seg)))
+    core = _LOCATIVE_RE.sub("", _REDUP_RE.sub(r"\1", _PARTICLE_RE.sub("", _ASPECT_RE.sub("", seg))))
     changed = True
     while changed:
         changed = False
@@ -234,11 +235,27 @@ def _core(seg: str) -> str:
             if core.startswith(word) and len(core) - len(word) >= 2:
                 core, changed = core[len(word) :], True
                 break
+        # "在北京给人家当住家阿姨": where, said in passing, is no part of the work.
+        place = _lead_place(core)
+        if place and len(core) - len(place) >= 2:
+            core, changed = core[len(place) :], True
         for word in _TRAIL_FILLERS:
             if core.endswith(word) and len(core) - len(word) >= 2:
                 core, changed = core[: -len(word)], True
                 break
     return core
+
+
+def _lead_place(text: str) -> str:
+    """The place name ``text`` starts with ("北京", "东莞", "天水市"), or ""."""
+    full_re, short = _places()
+    m = full_re.match(text)
+    if m:
+        return m.group(0)
+    for size in (3, 2):
+        if text[:size] in short:
+            return text[:size]
+    return ""
 
 
 def _is_trait(seg: str) -> bool:

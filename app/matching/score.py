@@ -77,6 +77,8 @@ _GUESS_TOP = 3
 _GUESS_MIN = 20.0
 _GUESS_REL = 0.6
 _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
+# Each further field of the seeker that reads the same job adds this to the fit, for at most two fields.
+_AGREE, _AGREE_MAX = 0.02, 2
 _SOURCE_LABEL = {"skill": "技能匹配", "desired": "求职意向", "certificate": "持证匹配"}
 
 
@@ -177,17 +179,25 @@ def _group(code: str) -> str | None:
 
 def _keys(readings: Sequence[_Reading], job_side: bool) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
+    texts: dict[tuple[str, str], set[str]] = {}
 
-    def put(key: tuple[str, str], w: float) -> None:
+    def put(key: tuple[str, str], w: float, text: str) -> None:
         if w > out.get(key, 0.0):
             out[key] = w
+        texts.setdefault(key, set()).add(text)
 
     for r in readings:
-        put(("t", r.term), r.weight if job_side else r.weight * _SIM_TERM)
-        put(("c", r.code), r.weight if job_side else r.weight * _SIM_CODE)
+        put(("t", r.term), r.weight if job_side else r.weight * _SIM_TERM, r.phrase)
+        put(("c", r.code), r.weight if job_side else r.weight * _SIM_CODE, r.phrase)
         grp = _group(r.code)
         if grp:
-            put(("g", grp), r.weight if job_side else r.weight * _SIM_GROUP)
+            put(("g", grp), r.weight if job_side else r.weight * _SIM_GROUP, r.phrase)
+    if not job_side:
+        # A job the labourer names in several fields ("家政证", "钟点工", "收纳") is likelier his trade than
+        # one a single field names as strongly ("保洁" in a list of chores).
+        for key, seen in texts.items():
+            if len(seen) > 1:
+                out[key] += _AGREE * min(len(seen) - 1, _AGREE_MAX)
     return out
 
 

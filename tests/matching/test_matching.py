@@ -50,6 +50,25 @@ def test_a_category_never_beats_its_own_detailed_occupation_read_from_the_same_t
         assert all(h.score < detailed for h in hits if h.code.endswith("-00") and code.startswith(h.code[:1]))
 
 
+def test_third_person_places_and_counts_are_framing_not_work() -> None:
+    lex = get_lexicon()
+    # a cadre or relative writes "他/她 ... 给人家": the work is the rest, read whole
+    for text, term in (
+        ("他在上海给人家当过保安", "保安员"),
+        ("她给人家带过两个娃", "育婴员"),
+        ("俺在广州帮人家看过三个仓库", "仓库管理员"),
+    ):
+        hit = lex.normalize(text)[0]
+        assert (hit.term, hit.score) == (term, 100.0), (text, hit)
+    assert lex.normalize("電銲工")[0].code == "6-18-02-04"  # the variant 銲 of 焊
+
+
+def test_a_job_several_fields_name_beats_one_a_single_field_names_as_strongly() -> None:
+    jobs = [job("clean", "保洁员"), job("home", "家政服务员")]
+    (res,) = rank([seeker("s", ("保洁 洗衣 收纳", "家政证", "做过保姆"))], jobs, today=TODAY)
+    assert refs(res)[:1] == ["home"]
+
+
 def test_search_strips_recruiter_noise_and_weighs_the_head_noun() -> None:
     lex = get_lexicon()
     top = lex.search("电气柜装配工包吃住", 5)[0]
