@@ -99,8 +99,10 @@ _GENERIC_TAILS = (
     "干过",
     "做过",
     "待过",
-    # "钢筋技工": the rank after the trade
+    # "钢筋技工", "手机维修技术员", "车削操作员": the rank after the trade
     "技工",
+    "技术员",
+    "操作员",
     "活",
     "类",
     "等",
@@ -317,8 +319,9 @@ class Lexicon:
                 self._add(row["name"], _Entry(code, name, "title", lw, row["name"]))
             for alias in aliases:
                 self._add(alias, _Entry(code, name, "alias", lw * _KIND_WEIGHT["alias"], alias))
-                # "搬运工/装卸工" also stands for each half; one-letter halves ("配/理/拣") do not.
-                parts = [p for p in re.split(r"[/、]", alias) if len(p) >= 2]
+                # "搬运工/装卸工" also stands for each half; one-letter halves ("配/理/拣") do not, nor do
+                # role words ("化工实验室研究员/技术员"): "手机维修技术员" is no chemist.
+                parts = [p for p in re.split(r"[/、]", alias) if len(p) >= 2 and p not in _GENERIC_PHRASES]
                 if len(parts) > 1:
                     for part in parts:
                         self._add(part, _Entry(code, name, "alias", lw * 0.85, alias))

@@ -69,6 +69,13 @@ def test_a_job_several_fields_name_beats_one_a_single_field_names_as_strongly() 
     assert refs(res)[:1] == ["home"]
 
 
+def test_a_role_word_after_the_trade_is_not_the_head() -> None:
+    lex = get_lexicon()
+    # 技术员 is half of professional aliases ("化工实验室研究员/技术员") but names no trade on its own
+    assert lex.normalize("手机维修技术员")[0].code == "4-12-02-01"
+    assert lex.normalize("车削操作员")[0].code == "6-18-01-01"
+
+
 def test_search_strips_recruiter_noise_and_weighs_the_head_noun() -> None:
     lex = get_lexicon()
     top = lex.search("电气柜装配工包吃住", 5)[0]
