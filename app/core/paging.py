@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, literal, literal_column, tuple_
+from sqlalchemy import Select, bindparam, literal_column, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.problems import invalid_field
@@ -78,6 +79,53 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise invalid_field(["query", "cursor"], "cursor 无效，请使用上一页返回的 next_cursor") from None
 
 
+def window(
+    stmt: Select[*_Ts],
+    *,
+    updated_at: InstrumentedAttribute[datetime],
+    id_col: InstrumentedAttribute[str],
+    since: bool,
+    after: bool,
+    limit: int,
+) -> Select[*_Ts]:
+    """Order and cut ``stmt`` to one page plus one row (to tell whether another page follows).
+
+    The page's values stay bind parameters (``page_since``, ``page_after_when``, ``page_after_id``; see
+    ``window_params``), so a statement built once for a shape of query serves every page of it.
+    """
+    if since:
+        stmt = stmt.where(updated_at > bindparam("page_since", type_=updated_at.type))
+    if after:
+        # A row comparison is an index condition on (updated_at, id); the equivalent OR is only a filter,
+        # so every page would read (and sort) all rows before the cursor.
+        after_key = tuple_(
+            bindparam("page_after_when", type_=updated_at.type), bindparam("page_after_id", type_=id_col.type)
+        )
+        stmt = stmt.where(tuple_(updated_at, id_col) > after_key)
+    # The limit is written into the SQL rather than bound: with a bound limit PostgreSQL must assume
+    # every row is wanted when it weighs a prepared statement's generic plan, and never settles on one.
+    return stmt.order_by(updated_at, id_col).limit(literal_column(str(int(limit) + 1)))
+
+
+def window_params(params: PageParams) -> dict[str, Any]:
+    """The bind parameters of ``window`` for these page parameters (422 for a cursor we did not make)."""
+    bound: dict[str, Any] = {}
+    if params.updated_since is not None:
+        bound["page_since"] = params.updated_since
+    if params.cursor:
+        bound["page_after_when"], bound["page_after_id"] = decode_cursor(params.cursor)
+    return bound
+
+
+def cut_page(rows: Sequence[Any], limit: int, when_key: str, id_key: str) -> tuple[list[Any], str | None]:
+    """The page's rows and the cursor of the next page (None when the extra row did not come)."""
+    if len(rows) <= limit:
+        return list(rows), None
+    page = list(rows[:limit])
+    last = page[-1]
+    return page, encode_cursor(getattr(last, when_key), getattr(last, id_key))
+
+
 def paginate(
     session: Session,
     stmt: Select[*_Ts],
@@ -91,23 +139,18 @@ def paginate(
 
     A select of one entity yields those objects; with ``keys`` (the labels of the time and id columns)
     it yields rows of a multi-column select instead."""
-    if params.updated_since is not None:
-        stmt = stmt.where(updated_at > params.updated_since)
-    if params.cursor:
-        when, last_id = decode_cursor(params.cursor)
-        # A row comparison is an index condition on (updated_at, id); the equivalent OR is only a filter,
-        # so every page would read (and sort) all rows before the cursor.
-        after = tuple_(literal(when, updated_at.type), literal(last_id, id_col.type))
-        stmt = stmt.where(tuple_(updated_at, id_col) > after)
-    # The limit is written into the SQL rather than bound: with a bound limit PostgreSQL must assume
-    # every row is wanted when it weighs a prepared statement's generic plan, and never settles on one.
-    stmt = stmt.order_by(updated_at, id_col).limit(literal_column(str(int(params.limit) + 1)))
+    bound = window_params(params)
+    stmt = window(
+        stmt,
+        updated_at=updated_at,
+        id_col=id_col,
+        since="page_since" in bound,
+        after="page_after_id" in bound,
+        limit=params.limit,
+    )
     # Rows of plain columns need none of the ORM's loading: run them on the connection, in Core.
-    rows: list[Any] = list(session.connection().execute(stmt).all() if keys else session.scalars(stmt))
-    next_cursor = None
-    if len(rows) > params.limit:
-        rows = rows[: params.limit]
-        last = rows[-1]
-        when_key, id_key = keys or (updated_at.key, id_col.key)
-        next_cursor = encode_cursor(getattr(last, when_key), getattr(last, id_key))
-    return rows, next_cursor
+    rows: list[Any] = list(
+        session.connection().execute(stmt, bound).all() if keys else session.scalars(stmt, bound)
+    )
+    when_key, id_key = keys or (updated_at.key, id_col.key)
+    return cut_page(rows, params.limit, when_key, id_key)
