@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from alembic import command
@@ -39,17 +40,28 @@ def _create_key(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
     import uvicorn
 
-    # Scoring and JSON are CPU-bound: one worker process per core serves concurrent portals.
-    uvicorn.run(
-        "app.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-        access_log=False,
-    )
+    # Scoring and JSON are CPU-bound: one worker process per core serves concurrent portals. The
+    # workers share their connection counts to keep them even (app.core.balance).
+    balance_dir = tempfile.mkdtemp(prefix="laowu-balance-") if args.workers > 1 else None
+    if balance_dir:
+        os.environ["LAOWU_BALANCE_DIR"] = balance_dir
+    try:
+        uvicorn.run(
+            "app.asgi:app",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        if balance_dir:
+            shutil.rmtree(balance_dir, ignore_errors=True)
     return 0
 
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Threads per worker process for short database calls (the key lookup, list pages): see
     # app.db.run_db. About the number of cores a worker can count on; more only adds GIL contention.
     db_threads: int = 2
+    # Set by `laowu serve --workers N` for its workers: where they share their connection counts
+    # (app.core.balance). Unset, each worker keeps the connections it accepted.
+    balance_dir: Path | None = None
 
 
 @lru_cache

@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 
 from app.auth.router import router as api_keys_router
 from app.config import get_settings
+from app.core.balance import ConnectionBalancer
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.observability import BodySizeLimitMiddleware, ObservabilityMiddleware, configure_logging
 from app.core.openapi import customize_openapi
@@ -56,14 +57,16 @@ def create_app() -> FastAPI:
             "认证：`Authorization: Bearer <api-key>`。错误统一为 RFC 9457 `application/problem+json`。"
             "所有 POST 支持 `Idempotency-Key`（24 小时内同键同内容重放首次响应，同键不同内容返回 422）。"
             "列表接口使用 `limit`/`cursor` 分页，可用 `updated_since` 增量同步，按 `(updated_at, id)` 排序。"
+            "多进程部署时，服务可能在某个响应中带 `Connection: close` 以均衡各进程的连接，客户端重新建立连接即可。"
         ),
     )
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    # Last added runs first: observability wraps everything, then the size limit, then idempotency.
+    # Last added runs first: the balancer, observability, then the size limit, then idempotency.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(ConnectionBalancer, directory=settings.balance_dir)
     customize_openapi(app)
     return app
