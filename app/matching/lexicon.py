@@ -16,6 +16,7 @@ and the classification's tasks, for the scorer to use where no phrase reading is
 from __future__ import annotations
 
 import csv
+import math
 import re
 import threading
 from collections import Counter
@@ -299,6 +300,8 @@ class Lexicon:
         self._sounds: dict[tuple[str, ...], list[str]] | None = None
         self._related: dict[str, list[tuple[str, str, float]]] = {}
         self._guess_cache: dict[str, tuple[OccupationHit, ...]] = {}
+        self._vector_cache: dict[str, dict[str, float]] = {}
+        self._text_idf: _Idf | None = None
         self._load()
 
     # -- loading -----------------------------------------------------------------------------
@@ -382,6 +385,8 @@ class Lexicon:
             self._cache.clear()
             self._search_cache.clear()
             self._guess_cache.clear()
+            self._vector_cache.clear()
+            self._text_idf = None
         return added
 
     def normalize(self, text: str, limit: int = 5) -> list[OccupationHit]:
@@ -394,6 +399,49 @@ class Lexicon:
                 self._cache[key] = cached
         return list(cached[:limit])
 
+    def text_vector(self, text: str) -> dict[str, float]:
+        """Unit TF-IDF vector of the letters and letter pairs of ``text`` that may carry a trade.
+
+        The text is cleaned the way ``guess`` cleans it (durations, framing, particles and what the
+        labourer says about himself go; regional words and homophone typos are put in common wording);
+        the weights are the inverse document frequencies over the lexicon's phrases, so "师傅" or "工"
+        count little and "烤" or "石材" much.  The scorer compares such vectors of a seeker's own texts
+        with those of a job's texts when no occupation reading links the two.
+        """
+        key = basic(text)
+        cached = self._vector_cache.get(key)
+        if cached is None:
+            cached = self._idf().unit(self._trade_grams(key))
+            if len(self._vector_cache) < 200_000:
+                self._vector_cache[key] = cached
+        return cached
+
+    def _idf(self) -> _Idf:
+        idf = self._text_idf
+        if idf is None:
+            idf = self._text_idf = _Idf(self)
+        return idf
+
+    def _trade_grams(self, key: str) -> Counter[str]:
+        grams: Counter[str] = Counter()
+        for seg in clean_segments(_GENERATION_RE.sub(" ", _DURATION_RE.sub("", key) or key)):
+            if _is_trait(seg):
+                continue
+            core = _core(_ASPECT_RE.sub("", seg))
+            core = _localise(core) or core
+            grams.update(_guess_grams(self._respell(core) or core))
+        return grams
+
+    def _guesser(self) -> _GuessIndex:
+        idx = self._guess_index
+        if idx is None:
+            with self._lock:
+                idx = self._guess_index
+                if idx is None:
+                    idx = _GuessIndex(self)
+                    self._guess_index = idx
+        return idx
+
     def guess(self, text: str, limit: int = 3) -> list[OccupationHit]:
         """Occupations whose phrases and task texts share the most letters with ``text``, best first.
 
@@ -404,14 +452,7 @@ class Lexicon:
         key = basic(text)
         cached = self._guess_cache.get(key)
         if cached is None:
-            idx = self._guess_index
-            if idx is None:
-                with self._lock:
-                    idx = self._guess_index
-                    if idx is None:
-                        idx = _GuessIndex(self)
-                        self._guess_index = idx
-            cached = tuple(idx.rank(key, 10))
+            cached = tuple(self._guesser().rank(key, 10))
             if len(self._guess_cache) < 200_000:
                 self._guess_cache[key] = cached
         return list(cached[:limit])
@@ -703,6 +744,33 @@ class _Postings:
         for g, x in vec.items():
             scores[self.docs[g]] += (x / norm) * self.vals[g]
         return scores
+
+
+class _Idf:
+    """Inverse document frequency of letters and letter pairs over the phrases of each (code, everyday job
+    name), the weights of ``Lexicon.text_vector``: cheap to build, unlike the postings of ``_GuessIndex``."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        texts: dict[tuple[str, str], list[str]] = {}
+        for key, entries in lex._index.items():
+            for e in entries:
+                texts.setdefault((e.code, e.term), []).append(key)
+        df: Counter[str] = Counter()
+        for phrases in texts.values():
+            seen: set[str] = set()
+            for t in phrases:
+                seen.update(_guess_grams(t))
+            df.update(seen)
+        n = len(texts)
+        self.idf = {g: math.log((1 + n) / (1 + c)) + 1.0 for g, c in df.items()}
+        # a gram no phrase has weighs as much as the rarest one
+        self.max_idf = math.log(1 + n) + 1.0
+
+    def unit(self, grams: Counter[str]) -> dict[str, float]:
+        """``grams`` as a unit TF-IDF vector (log-scaled counts)."""
+        vec = {g: (1.0 + math.log(v)) * self.idf.get(g, self.max_idf) for g, v in grams.items()}
+        norm = math.sqrt(sum(x * x for x in vec.values()))
+        return {g: x / norm for g, x in vec.items()} if norm else {}
 
 
 class _GuessIndex:

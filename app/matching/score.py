@@ -10,8 +10,9 @@ Score (0-100, one decimal):
 where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
 
 Components (all 0-1): ``skill`` (1 same job, 0.85 same occupation code, 0.45 same unit group, scaled by
-how sure the normalisation was; 0.6x when only the job's required skills match), ``location`` (1 inside a
-preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
+how sure the normalisation was; 0.6x when only the job's required skills match; 0.3-0.45 from the letters
+the seeker's own texts share with a job's title and required skills when none of his readings links any job),
+``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
 (1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
 (1 when the job needs no prior skill).
@@ -77,6 +78,14 @@ _GUESS_TOP = 3
 _GUESS_MIN = 20.0
 _GUESS_REL = 0.6
 _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
+# Direct text likeness when the seeker's readings link no job of the list at _TEXT_GATE or more
+# ("烤串师傅" has no reading, "车场收费管理" only weak ones): the cosine of the letters of each of his own texts
+# with a job's title and required skills (Lexicon.text_vector) gives a fit of _TEXT_BASE + _TEXT_SLOPE x
+# cosine, at most _TEXT_CAP, from a cosine of _TEXT_MIN up.  A seeker any reading links to a job never gets
+# it, so a likeness never outranks a reading; it ranks jobs among themselves where nothing else does.
+_TEXT_GATE = FIT_MIN
+_TEXT_MIN = 0.1
+_TEXT_BASE, _TEXT_SLOPE, _TEXT_CAP = 0.3, 0.5, 0.45
 # Each further field of the seeker that reads the same job adds this to the fit, for at most two fields.
 _AGREE, _AGREE_MAX = 0.02, 2
 _SOURCE_LABEL = {"skill": "技能匹配", "desired": "求职意向", "certificate": "持证匹配"}
@@ -324,9 +333,22 @@ class _Prepared:
                     s_reads += cached
             self.s_read.append(s_reads)
             self.s_sig.append(tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in s_reads)))
+        self.s_texts = [
+            tuple(t for t in (*s.skills, *s.desired_occupations, *s.certificates) if t.strip())
+            for s in seekers
+        ]
         self._fit_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
+        self._text_rows: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.float32]] = {}
+        self._text_cos: dict[str, npt.NDArray[np.float32]] = {}
+        self._n_profiles = 0
+        self._linked: dict[tuple[str, ...], bool] = {}
+        self._text_index: (
+            tuple[npt.NDArray[np.int64], dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]]
+            | None
+        ) = None
 
-    def fit_row(self, si: int) -> npt.NDArray[np.float32]:
+    def lexicon_row(self, si: int) -> npt.NDArray[np.float32]:
+        """Fit of seeker ``si`` with every job through occupation readings alone."""
         sig = self.s_sig[si]
         row = self._fit_rows.get(sig)
         if row is None:
@@ -338,6 +360,104 @@ class _Prepared:
                     np.maximum.at(row, idx, jw * np.float32(sw))
             self._fit_rows[sig] = row
         return row
+
+    def by_likeness(self, si: int) -> bool:
+        """No reading of seeker ``si`` links a job at _TEXT_GATE: his texts are compared letter by letter."""
+        if not self.s_texts[si]:
+            return False
+        sig = self.s_sig[si]
+        linked = self._linked.get(sig)
+        if linked is None:
+            linked = self._linked[sig] = float(self.lexicon_row(si).max(initial=0.0)) >= _TEXT_GATE
+        return not linked
+
+    def fit_row(self, si: int) -> npt.NDArray[np.float32]:
+        row = self.lexicon_row(si)
+        if not self.by_likeness(si):
+            return row
+        texts = self.s_texts[si]
+        key = (self.s_sig[si], texts)
+        out = self._text_rows.get(key)
+        if out is None:
+            out = np.maximum(row, self._text_fit(texts))
+            self._text_rows[key] = out
+        return out
+
+    # -- direct text similarity -----------------------------------------------------------------
+    def _texts_of_job(self, j: JobIn) -> tuple[str, ...]:
+        return tuple(t for t in (j.title, j.occupation or "", *j.skills_required) if t.strip())
+
+    def _text_postings(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]]:
+        """Jobs with the same texts share a profile; letter -> (profiles, weights) over the profiles' vectors."""
+        if self._text_index is None:
+            profiles: dict[tuple[str, ...], int] = {}
+            pid = np.empty(len(self.jobs), np.int64)
+            post: dict[str, dict[int, float]] = {}
+            for ji, j in enumerate(self.jobs):
+                texts = self._texts_of_job(j)
+                p = profiles.get(texts)
+                if p is None:
+                    p = profiles[texts] = len(profiles)
+                    for g, w in self._job_vector(texts).items():
+                        post.setdefault(g, {})[p] = w
+                pid[ji] = p
+            self._n_profiles = len(profiles)
+            self._text_index = (
+                pid,
+                {
+                    g: (np.fromiter(d.keys(), np.int64, len(d)), np.fromiter(d.values(), np.float32, len(d)))
+                    for g, d in post.items()
+                },
+            )
+        return self._text_index
+
+    def _job_vector(self, texts: Sequence[str]) -> dict[str, float]:
+        # The job's texts as one document: the vectors summed and put back to unit length.
+        acc: dict[str, float] = {}
+        for t in texts:
+            for g, w in self.lex.text_vector(t).items():
+                acc[g] = acc.get(g, 0.0) + w
+        norm = math.sqrt(sum(x * x for x in acc.values()))
+        return {g: x / norm for g, x in acc.items()} if norm else {}
+
+    def _cosines(self, text: str) -> npt.NDArray[np.float32]:
+        """Cosine of one seeker text with every job profile; only profiles sharing a letter are touched."""
+        cos = self._text_cos.get(text)
+        if cos is None:
+            _, post = self._text_postings()
+            cos = np.zeros(self._n_profiles, np.float32)
+            for g, w in self.lex.text_vector(text).items():
+                hit = post.get(g)
+                if hit is not None:
+                    cos[hit[0]] += hit[1] * np.float32(w)
+            self._text_cos[text] = cos
+        return cos
+
+    def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        pid, _ = self._text_postings()
+        cos = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
+        fit = np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0)
+        return fit.astype(np.float32)[pid]
+
+    def _text_reason(self, si: int, ji: int) -> tuple[float, str]:
+        """The seeker text and the job text most alike, and the fit their likeness gave."""
+        job_texts = self._texts_of_job(self.jobs[ji])
+        job_vec = self._job_vector(job_texts)
+        best, pair = 0.0, ("", "")
+        for t in self.s_texts[si]:
+            vec = self.lex.text_vector(t)
+            cos = sum(w * job_vec.get(g, 0.0) for g, w in vec.items())
+            if cos > best:
+                own = max(
+                    job_texts,
+                    key=lambda u: sum(w * self.lex.text_vector(u).get(g, 0.0) for g, w in vec.items()),
+                )
+                best, pair = cos, (t.strip(), own)
+        if best < _TEXT_MIN:
+            return 0.0, ""
+        return min(_TEXT_BASE + _TEXT_SLOPE * best, _TEXT_CAP), f"文字相近：{pair[0]} ≈ {pair[1]}"
 
     def scores(self, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
         """Score matrix (len(rows) x jobs); -inf where a hard rule or lack of fit excludes the job."""
@@ -413,6 +533,15 @@ class _Prepared:
         skill = 0.0
         if fit >= FIT_MIN:
             skill, text = _pair_reason(self.s_read[si], self.j_read[ji], j.title)
+            if (
+                self.by_likeness(si)
+                and fit > float(self.lexicon_row(si)[ji]) + 1e-6
+                and not (j.public_welfare and "sanwu" in s.tags)
+            ):
+                # the fit came from the direct text likeness, not from an occupation reading
+                likeness, like_text = self._text_reason(si, ji)
+                if like_text:
+                    skill, text = likeness, like_text
             if text:
                 reasons.append(text)
         if j.public_welfare:

@@ -220,3 +220,35 @@ def test_reasons_non_empty_and_scores_within_bounds() -> None:
             assert 0.0 <= m.score <= 100.0
             assert m.score == round(m.score, 1)
             assert all(0.0 <= v <= 1.0 for v in m.components.values())
+
+
+# -- direct text likeness when no occupation reading links a job ----------------------------------
+def _crafts() -> list[JobIn]:
+    # 锔瓷 (mending china with staples) is a craft no phrase of the lexicon names.
+    return [
+        job("ju", "锔瓷师傅", skills_required=("锔碗锔缸",)),
+        job("weld", "电焊工"),
+        job("clean", "保洁员"),
+        job("guard", "保安员"),
+    ]
+
+
+def test_a_trade_no_reading_links_ranks_the_job_whose_texts_share_its_letters() -> None:
+    (res,) = rank([seeker("s", ("给人锔过瓷碗",))], _crafts(), per_seeker=3, today=TODAY)
+    top = res.matches[0]
+    assert top.job_ref == "ju"
+    assert top.reasons[0] == "文字相近：给人锔过瓷碗 ≈ 锔瓷师傅"
+    assert 0.3 <= top.components["skill"] <= 0.45
+    # desired occupations and certificates are compared too
+    (res,) = rank([seeker("s", (), desired_occupations=("锔瓷",))], _crafts(), per_seeker=3, today=TODAY)
+    assert refs(res)[:1] == ["ju"]
+
+
+def test_text_likeness_never_outranks_a_reading() -> None:
+    # A seeker whose phrases read a job keeps it first; the likeness is not even computed for him.
+    (res,) = rank([seeker("s", ("会电焊", "给人锔过瓷碗"))], _crafts(), per_seeker=3, today=TODAY)
+    assert refs(res)[0] == "weld" and res.matches[0].reasons[0].startswith("技能匹配")
+    assert "ju" not in refs(res)
+    # what the labourer says about himself shares no trade letters with any job
+    (res,) = rank([seeker("s", ("能吃苦", "听指挥"))], _crafts(), per_seeker=3, today=TODAY)
+    assert set(refs(res)) == {"clean", "guard"}
