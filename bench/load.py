@@ -14,7 +14,9 @@ throwaway cluster and removes it afterwards. The script seeds the matches with C
 - ``POST /v1/matching/preview`` with small realistic bodies (3 labourers × 8 jobs);
 
 then prints requests per second, p50, p90, p99 and errors per endpoint (one after the other, each
-alone), and the query plans of a few pages. Target: p99 under 100 ms for the list, zero errors.
+alone), the connections each worker held mid-way (the workers even them out, app/core/balance.py), and
+the query plans of a few pages. Target: p99 under 100 ms for the list, zero errors. It starts driving
+only once every worker is up and idle: /readyz answers as soon as the first one is.
 
 The driver is a single asyncio process on raw keep-alive connections, so that it takes as little of the
 machine as it can: on a 2-core machine it competes with the server and PostgreSQL for the same cores.
