@@ -9,8 +9,8 @@ f young workers' slang, regional words and generic qualities listed with the tra
 third person, résumé lines and short noisy input (bench/sets/README.md).  i holds 30 further trades (stamping,
 boilers, solar panels, wind turbines, coal mining, barbecue, orchards, fishing boats, stone, pet grooming ...).
 
-a-h must reach hit@1 >= 0.95 and hit@3 == 1.  i does not yet: it asserts the figure it has reached as a
-floor (_FLOORS), so that it cannot slip back, until it reaches the target too; raise the floor with it.
+Every set must reach hit@1 >= 0.95 and hit@3 == 1.  A new set that does not yet may assert the figure it has
+reached as a floor in _FLOORS (so that it cannot slip back) until it reaches the target; none does now.
 """
 
 from __future__ import annotations
@@ -56,12 +56,9 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
     return h1 / n, h3 / n, misses
 
 
-# hit@1, hit@3 each set must reach; the target unless listed (i: in hits of its 90 cases).
+# hit@1, hit@3 each set must reach: the target unless a floor is listed.
 _TARGET = (0.95, 1.0)
-_FLOORS: dict[str, tuple[float, float]] = {
-    # as written 0.667 / 0.711; the text likeness of the scorer alone gives 0.867 / 0.878
-    "phrasings-i": (78 / 90, 79 / 90),
-}
+_FLOORS: dict[str, tuple[float, float]] = {}
 
 
 def test_sets_are_there() -> None:
