@@ -416,6 +416,11 @@ class Lexicon:
                 self._vector_cache[key] = cached
         return cached
 
+    def gram_idf(self, gram: str) -> float:
+        """How rare a letter or letter pair of ``text_vector`` is among the everyday job names' phrases."""
+        idf = self._idf()
+        return idf.idf.get(gram, idf.max_idf)
+
     def _idf(self) -> _Idf:
         idf = self._text_idf
         if idf is None:

@@ -85,6 +85,11 @@ _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
 # it, so a likeness never outranks a reading; it ranks jobs among themselves where nothing else does.
 _TEXT_GATE = FIT_MIN
 _TEXT_MIN = 0.1
+# One common letter in common is chance ("养猪" and "养老护理员", "种菜" and "菜鸟驿站"): a likeness needs two
+# letters or pairs in common, or one letter the phrases of at most about four everyday job names use
+# (inverse document frequency _TEXT_RARE_IDF or more: "烤" of 烤串 and 烧烤, "摘" of 摘梨 and 采摘).
+_TEXT_SHARED = 2
+_TEXT_RARE_IDF = 7.0
 _TEXT_BASE, _TEXT_SLOPE, _TEXT_CAP = 0.3, 0.5, 0.45
 # Each further field of the seeker that reads the same job adds this to the fit, for at most two fields.
 _AGREE, _AGREE_MAX = 0.02, 2
@@ -423,17 +428,25 @@ class _Prepared:
         return {g: x / norm for g, x in acc.items()} if norm else {}
 
     def _cosines(self, text: str) -> npt.NDArray[np.float32]:
-        """Cosine of one seeker text with every job profile; only profiles sharing a letter are touched."""
+        """Cosine of one seeker text with every job profile; only profiles sharing a letter are touched,
+        and those sharing fewer than _TEXT_SHARED letters and letter pairs count as unlike."""
         cos = self._text_cos.get(text)
         if cos is None:
             _, post = self._text_postings()
             cos = np.zeros(self._n_profiles, np.float32)
+            shared = np.zeros(self._n_profiles, np.int32)
             for g, w in self.lex.text_vector(text).items():
                 hit = post.get(g)
                 if hit is not None:
                     cos[hit[0]] += hit[1] * np.float32(w)
+                    shared[hit[0]] += self._evidence(g)
+            cos[shared < _TEXT_SHARED] = 0.0
             self._text_cos[text] = cos
         return cos
+
+    def _evidence(self, gram: str) -> int:
+        rare = len(gram) == 1 and self.lex.gram_idf(gram) >= _TEXT_RARE_IDF
+        return _TEXT_SHARED if rare else 1
 
     def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         pid, _ = self._text_postings()
@@ -448,6 +461,8 @@ class _Prepared:
         best, pair = 0.0, ("", "")
         for t in self.s_texts[si]:
             vec = self.lex.text_vector(t)
+            if sum(self._evidence(g) for g in vec.keys() & job_vec.keys()) < _TEXT_SHARED:
+                continue
             cos = sum(w * job_vec.get(g, 0.0) for g, w in vec.items())
             if cos > best:
                 own = max(

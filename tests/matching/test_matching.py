@@ -252,3 +252,14 @@ def test_text_likeness_never_outranks_a_reading() -> None:
     # what the labourer says about himself shares no trade letters with any job
     (res,) = rank([seeker("s", ("能吃苦", "听指挥"))], _crafts(), per_seeker=3, today=TODAY)
     assert set(refs(res)) == {"clean", "guard"}
+
+
+def test_one_common_letter_is_no_likeness() -> None:
+    # "养猪" links no job here; 养 is in many job names (养老, 养护, 保养), so 养老护理员 is no likeness ...
+    jobs = [job("care", "养老护理员"), job("guard", "保安员")]
+    (res,) = rank([seeker("s", ("养猪",))], jobs, per_seeker=2, today=TODAY)
+    assert not any(r.startswith("文字相近") for m in res.matches for r in m.reasons)
+    # ... while a letter few job names use is: 锔 alone links "锔过锅" to 锔瓷师傅
+    jobs = [job("ju", "锔瓷师傅"), job("guard", "保安员")]
+    (res,) = rank([seeker("s", ("锔过锅",))], jobs, per_seeker=2, today=TODAY)
+    assert refs(res)[:1] == ["ju"] and res.matches[0].reasons[0] == "文字相近：锔过锅 ≈ 锔瓷师傅"
