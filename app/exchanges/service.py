@@ -745,11 +745,12 @@ def _match_item_rows(
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _match_item_columns(with_phone: bool, raw_json: bool) -> list[Any]:
+def _match_item_columns(with_phone: bool, raw_json: bool, match: Any = None) -> list[Any]:
     """Match, seeker and job columns, in that order (``_match_items`` reads them by position).
 
     With ``raw_json`` the JSON columns come back as their stored text, to be embedded in the response as
-    is rather than parsed and encoded again (a page of 100 holds about 900 small JSON values).
+    is rather than parsed and encoded again (a page of 100 holds about 900 small JSON values). The match
+    columns come from ``match`` (the columns of a subquery) when given, else from the table.
     """
 
     def col(c: Any, label: str) -> Any:
@@ -759,17 +760,19 @@ def _match_item_columns(with_phone: bool, raw_json: bool) -> list[Any]:
 
     seeker_cols = (*_SEEKER_VIEW_COLUMNS, Seeker.phone_enc) if with_phone else _SEEKER_VIEW_COLUMNS
     return [
-        *(col(c, f"match_{c.key}") for c in _MATCH_ITEM_COLUMNS),
+        *(col(match[c.key] if match is not None else c, f"match_{c.key}") for c in _MATCH_ITEM_COLUMNS),
         *(col(c, c.key) for c in seeker_cols),
         *(col(c, f"job_{c.key}") for c in _JOB_SUMMARY_COLUMNS),
         Employer.name.label("job_employer_name"),
     ]
 
 
-def _with_seeker_and_job(stmt: Select[Any]) -> Select[Any]:
+def _with_seeker_and_job(
+    stmt: Select[Any], seeker_id: Any = Match.seeker_id, job_id: Any = Match.job_id
+) -> Select[Any]:
     return (
-        stmt.join(Seeker, Seeker.id == Match.seeker_id)
-        .join(Job, Job.id == Match.job_id)
+        stmt.join(Seeker, Seeker.id == seeker_id)
+        .join(Job, Job.id == job_id)
         .join(Employer, Employer.id == Job.employer_id)
     )
 
@@ -799,12 +802,15 @@ def _match_page_stmt(
     """A page of the match list with its items, in one statement; built once per shape of query, its
     values bound (``scope_region``, ``filter_<name>`` and those of ``paging.window``).
 
-    The page is found first on matches alone, in a MATERIALIZED common table expression, then joined to
-    its seekers and jobs by primary key. Asked as one plain five-table join with the page's filters, the
-    planner misjudged how many rows a scheduler's filters keep and joined and sorted thousands of rows
-    for a page of 100 (7 to 40 ms instead of 1); as two statements it cost a second round trip.
+    The page, with the match columns it shows, is found first on matches alone, in a MATERIALIZED common
+    table expression, then joined to its seekers and jobs by primary key. Asked as one plain five-table
+    join with the page's filters, the planner misjudged how many rows a scheduler's filters keep and
+    joined and sorted thousands of rows for a page of 100 (7 to 40 ms instead of 1); as two statements it
+    cost a second round trip.
     """
-    page = select(Match.id, Match.updated_at).join(Exchange, Exchange.id == Match.exchange_id)
+    page = select(*_MATCH_ITEM_COLUMNS, Match.seeker_id, Match.job_id).join(
+        Exchange, Exchange.id == Match.exchange_id
+    )
     page = page.where(*_match_scope(role, bindparam("scope_region")))
     for name in filters:
         page = page.where(getattr(Match, name) == bindparam(f"filter_{name}"))
@@ -813,8 +819,8 @@ def _match_page_stmt(
         .cte("page")
         .prefix_with("MATERIALIZED")
     )
-    stmt = select(*_match_item_columns(role is Role.sending, raw_json=True)).select_from(found)
-    stmt = _with_seeker_and_job(stmt.join(Match, Match.id == found.c.id))
+    stmt = select(*_match_item_columns(role is Role.sending, raw_json=True, match=found.c)).select_from(found)
+    stmt = _with_seeker_and_job(stmt, seeker_id=found.c.seeker_id, job_id=found.c.job_id)
     return stmt.order_by(found.c.updated_at, found.c.id)
 
 
