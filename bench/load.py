@@ -846,9 +846,14 @@ def main() -> int:
         )
         failed |= r["errors"] > 0
     print()
-    for name in ("GET /v1/matches", "GET /v1/matches?limit=100"):
+    # The issue's target is on the list as the contract serves it (default page of 50); 100-item pages are
+    # measured too and reported against the same bar, not hidden.
+    for name, what in (
+        ("GET /v1/matches", "target (issue #8: p99 < 100 ms, zero errors), contract's default page"),
+        ("GET /v1/matches?limit=100", "same bar for 100-item pages (beyond the issue)"),
+    ):
         ok = results[name]["p99_ms"] < 100 and not failed
-        print(f"target (p99 < 100 ms, zero errors) for {name}: {'met' if ok else 'NOT met'}")
+        print(f"{what}, {name}: {'met' if ok else 'NOT met'} (p99 {results[name]['p99_ms']:.0f} ms)")
     return 0
 
 
