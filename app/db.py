@@ -166,8 +166,7 @@ async def session_scope(request: Request) -> AsyncIterator[Session]:
     """One session per request; rolled back unless the router committed.
 
     GET and HEAD change nothing but the audit log, and each of their statements reads its own snapshot
-    anyway (READ COMMITTED): they run without BEGIN and COMMIT, two of a list page's five round trips
-    to the database. The audit rows of unmasked reads are written all the same, each insert committed
+    anyway (READ COMMITTED): they run without BEGIN and COMMIT, two round trips to the database fewer. The audit rows of unmasked reads are written all the same, each insert committed
     by itself.
 
     Async so that opening and closing cost no trip through the thread pool: a new session does no I/O,
@@ -216,8 +215,9 @@ async def run_db(fn: Callable[[], T]) -> T:
     round trips. In AnyIO's default pool of 40 threads, 32 concurrent requests fought over the GIL and
     a page's p99 was twice its median; a few threads, served in arrival order, give the same throughput
     with an even latency. Long work (imports, reports) stays in the default pool so it cannot hold
-    these threads. Each call must get and give back its connection inside the call: a connection
-    kept while waiting for one of these threads could wait on a thread that waits for a connection.
+    these threads. A request must not hold a connection while it waits for one of these threads (it
+    could wait on a thread that waits for a connection): the key lookup gives a reading request's
+    connection back at once, and a write request, which keeps its own, goes on to the default pool.
     """
     try:
         limiter = _DB_THREADS.get()
