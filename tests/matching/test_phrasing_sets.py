@@ -10,7 +10,7 @@ third person, résumé lines and short noisy input (bench/sets/README.md).  i ho
 boilers, solar panels, wind turbines, coal mining, barbecue, orchards, fishing boats, stone, pet grooming ...).
 
 Every set must reach hit@1 >= 0.95 and hit@3 == 1.  A new set that does not yet may assert the figure it has
-reached as a floor in _FLOORS (so that it cannot slip back) until it reaches the target; none does now.
+reached as a floor in _FLOORS (so that it cannot slip back) until it reaches the target.
 """
 
 from __future__ import annotations
@@ -58,11 +58,15 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
 
 # hit@1, hit@3 each set must reach: the target unless a floor is listed.
 _TARGET = (0.95, 1.0)
-_FLOORS: dict[str, tuple[float, float]] = {}
+_FLOORS: dict[str, tuple[float, float]] = {
+    # as written (bench/sets/README.md): j and k are below the target; the floor only keeps them from slipping
+    "phrasings-j": (0.644, 0.766),
+    "phrasings-k": (0.622, 0.766),
+}
 
 
 def test_sets_are_there() -> None:
-    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghi"]
+    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghijk"]
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
