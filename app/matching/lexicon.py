@@ -46,6 +46,12 @@ _NUM = r"[0-9一二两三四五六七八九十百千万几来多半]"
 _DURATION_RE = re.compile(
     rf"(?:{_NUM}+个?多?年多?半?|{_NUM}+个多?月|{_NUM}+(?:多|来)?(?:天|次|回|单|件|间|台|趟|个))"
 )
+# Words of speech a voice message carries ("喂 那个就是我在那个厂子 嗯 坐那个线"), typed by the labourer or
+# put down by speech-to-text: they stand between any two words and are no part of the work.  喂 only as
+# a greeting (喂猪 is work).
+_SPEECH_FILLER_RE = re.compile(
+    r"那个|这个|那种|这种|就是说|就是|然后|反正|的话|嗯+|呃+|啊+|^喂(?=[\s,，。!！])"
+)
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
 _PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
 # Doubled verbs of speech ("帮帮忙", "洗洗涮涮", "切切菜"); only in the stripped reading, so "宝宝" stays.
@@ -228,6 +234,12 @@ def _sound(text: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
+def _unfill(text: str) -> str:
+    """``text`` without the words of speech around the work; unchanged when nothing would be left."""
+    out = _SPEECH_FILLER_RE.sub("", text).strip()
+    return out if len(out) >= 2 else text
+
+
 def _core(seg: str) -> str:
     """The segment without a labourer's framing: "想找个搞钢筋的活" -> "钢筋", "焊了" -> "焊", "送过件" -> "送件",
     "帮帮忙" -> "帮忙", "洗洗涮涮" -> "洗涮"."""
@@ -391,7 +403,7 @@ class Lexicon:
 
     def normalize(self, text: str, limit: int = 5) -> list[OccupationHit]:
         """Occupations a free-text field names, best first; one hit per (code, term)."""
-        key = basic(text)
+        key = _unfill(basic(text))
         cached = self._cache.get(key)
         if cached is None:
             cached = tuple(self._normalize(key))
@@ -408,7 +420,7 @@ class Lexicon:
         count little and "烤" or "石材" much.  The scorer compares such vectors of a seeker's own texts
         with those of a job's texts when no occupation reading links the two.
         """
-        key = basic(text)
+        key = _unfill(basic(text))
         cached = self._vector_cache.get(key)
         if cached is None:
             cached = self._idf().unit(self._trade_grams(key))
@@ -454,7 +466,7 @@ class Lexicon:
         unigram and bigram TF-IDF cosine over each job's known phrases and over the classification's
         definition and tasks.  ``score`` is the cosine x 100; callers weigh it well below a phrase reading.
         """
-        key = basic(text)
+        key = _unfill(basic(text))
         cached = self._guess_cache.get(key)
         if cached is None:
             cached = tuple(self._guesser().rank(key, 10))

@@ -257,6 +257,9 @@ def strip_place_names(text: str) -> str:
 
 def _drop_company(text: str) -> str:
     m = _COMPANY_RE.match(text)
+    # "搬家公司干过", "保安公司上班": two letters before 公司 name the kind of firm, which is the trade.
+    if m and m.group(0).endswith("公司") and len(m.group(0)) <= 4:
+        return text
     if m and len(text) - m.end() >= 2:
         text = text[m.end() :]
     return text

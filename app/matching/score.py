@@ -5,7 +5,7 @@ occupational fit ranks first; location, pay and housing order jobs of similar fi
 on the job fill each list below the occupational fits.
 
 Score (0-100, one decimal):
-  * occupational fit (``skill`` >= FIT_MIN): ``50 + 40*skill + 10*context``  -> 62..100
+  * occupational fit (``skill`` >= FIT_MIN): ``50 + 40*skill - 12*(skill - will) + 10*context``  -> 62..100
   * open-entry filler (no fit needed):        ``20 + 20*context``           -> 20..40
 where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
 
@@ -15,12 +15,15 @@ the seeker's own texts share with a job's title and required skills when none of
 ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
 (1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
-(1 when the job needs no prior skill).
+(1 when the job needs no prior skill), and ``willingness`` when the seeker named occupations he wants: the
+share of the fit his desired occupations give (``will``; a seeker who named none is taken at his skills,
+``will = skill``), so that work he asked for ranks above work he could also do.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,6 +96,12 @@ _TEXT_RARE_IDF = 7.0
 _TEXT_BASE, _TEXT_SLOPE, _TEXT_CAP = 0.3, 0.5, 0.45
 # Each further field of the seeker that reads the same job adds this to the fit, for at most two fields.
 _AGREE, _AGREE_MAX = 0.02, 2
+# "以前在饭店洗碗" next to "想去快递站分拣": work he did and says he left ranks below work he wants.
+_PAST_RE = re.compile(r"^(?:我|俺|他|她)?(?:以前|之前|原来|过去|曾经|早年|早些年|年轻时|退伍前)")
+_PAST = 0.85
+# Points (of 100) a job the labourer did not ask for gives up, at full fit, to one he did.
+_WILL = 12.0
+_CLAUSE_RE = re.compile(r"[\s,，、;；/|。.!！?？:：]+")
 _SOURCE_LABEL = {"skill": "技能匹配", "desired": "求职意向", "certificate": "持证匹配"}
 
 
@@ -184,6 +193,21 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
             w = min(_GUESS_BASE + _GUESS_SLOPE * g.score / 100.0, _GUESS_CAP)
             out.append(_Reading(g.code, g.term or g.name, factor * w, text, source))
     return out
+
+
+def _likeness_texts(texts: Sequence[str]) -> tuple[str, ...]:
+    """A seeker's texts for the letter likeness, each also clause by clause: in "搬家公司干过，拆装衣柜床，扛冰箱上楼"
+    the clause that names the work would be drowned by the others in one vector of the whole."""
+    out: dict[str, None] = {}
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        out[t] = None
+        clauses = [c for c in _CLAUSE_RE.split(t) if len(c) >= 2]
+        if len(clauses) > 1:
+            out.update(dict.fromkeys(clauses))
+    return tuple(out)
 
 
 def _group(code: str) -> str | None:
@@ -321,6 +345,7 @@ class _Prepared:
         self.s_sanwu = np.array(["sanwu" in s.tags for s in seekers], bool)
         self.s_read: list[list[_Reading]] = []
         self.s_sig: list[tuple[str, ...]] = []
+        self.s_will_sig: list[tuple[str, ...] | None] = []
         read_cache: dict[tuple[str, str], list[_Reading]] = {}
         for sk in seekers:
             s_reads: list[_Reading] = []
@@ -333,16 +358,20 @@ class _Prepared:
                     ck = (source, t)
                     cached = read_cache.get(ck)
                     if cached is None:
-                        cached = _readings(lex, t, source)
+                        cached = _readings(lex, t, source, _PAST if _PAST_RE.match(t.strip()) else 1.0)
                         read_cache[ck] = cached
                     s_reads += cached
             self.s_read.append(s_reads)
+            desired = [r for r in s_reads if r.source == "desired"]
+            self.s_will_sig.append(
+                tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in desired)) if desired else None
+            )
             self.s_sig.append(tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in s_reads)))
         self.s_texts = [
-            tuple(t for t in (*s.skills, *s.desired_occupations, *s.certificates) if t.strip())
-            for s in seekers
+            _likeness_texts((*s.skills, *s.desired_occupations, *s.certificates)) for s in seekers
         ]
         self._fit_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
+        self._will_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
         self._text_rows: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.float32]] = {}
         self._text_cos: dict[str, npt.NDArray[np.float32]] = {}
         self._n_profiles = 0
@@ -365,6 +394,24 @@ class _Prepared:
                     np.maximum.at(row, idx, jw * np.float32(sw))
             self._fit_rows[sig] = row
         return row
+
+    def will_row(self, si: int, fit: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """How far each job is what seeker ``si`` asked for: the fit through his desired occupations alone.
+        A labourer who named no occupation he wants (or none the lexicon reads) is taken at his skills."""
+        sig = self.s_will_sig[si]
+        if sig is None:
+            return fit
+        row = self._will_rows.get(sig)
+        if row is None:
+            row = np.zeros(len(self.jobs), np.float32)
+            desired = [r for r in self.s_read[si] if r.source == "desired"]
+            for key, sw in _keys(desired, job_side=False).items():
+                post = self.postings.get(key)
+                if post is not None:
+                    idx, jw = post
+                    np.maximum.at(row, idx, jw * np.float32(sw))
+            self._will_rows[sig] = row
+        return np.minimum(row, fit)
 
     def by_likeness(self, si: int) -> bool:
         """No reading of seeker ``si`` links a job at _TEXT_GATE: his texts are compared letter by letter."""
@@ -503,8 +550,11 @@ class _Prepared:
         ctx += 0.25 * np.where(self.s_needs[rows][:, None], self.j_house[None, :], True)
         ctx += 0.05 * np.where(self.j_meals, 1.0, 0.5)[None, :]
 
+        will = np.stack([self.will_row(int(r), fit[k]) for k, r in enumerate(rows)]) if len(rows) else fit
+        # a public-welfare post is offered to a 三无 labourer of its county whatever he asked for
+        will = np.where(sanwu & self.j_pw[None, :], fit, will)
         is_fit = fit >= FIT_MIN
-        score = np.where(is_fit, 50.0 + 40.0 * fit + 10.0 * ctx, 20.0 + 20.0 * ctx)
+        score = np.where(is_fit, 50.0 + 40.0 * fit - _WILL * (fit - will) + 10.0 * ctx, 20.0 + 20.0 * ctx)
         score = np.where(allowed & (is_fit | self.j_open[None, :]), score, -np.inf)
         return score, fit
 
@@ -609,6 +659,12 @@ class _Prepared:
             "meals": 1.0 if j.meals_provided else 0.5,
             "open_entry": 1.0 if self.j_open[ji] else 0.0,
         }
+        if self.s_will_sig[si] is not None and not (j.public_welfare and "sanwu" in s.tags):
+            # 1: the job is what he asked for; 0: he asked for other work (only shown when he asked)
+            full = float(self.fit_row(si)[ji])
+            components["willingness"] = (
+                round(float(self.will_row(si, self.fit_row(si))[ji]) / full, 3) if full else 0.0
+            )
         return MatchOut(j.ref, round(min(max(score, 0.0), 100.0), 1), components, reasons)
 
 

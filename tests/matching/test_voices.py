@@ -1,0 +1,77 @@
+"""General mechanisms found by the blind sets j and k (bench/sets/README.md): voice messages, side skills,
+a change of trade, and the letter likeness of long texts."""
+
+from __future__ import annotations
+
+from app.matching.lexicon import _unfill, get_lexicon
+from app.matching.score import JobIn, SeekerIn, _likeness_texts, rank
+
+JOBS = [
+    JobIn("build", "建筑普工"),
+    JobIn("line", "流水线操作工"),
+    JobIn("cook", "中式烹调师"),
+    JobIn("clean", "保洁员"),
+    JobIn("guard", "保安员"),
+    JobIn("stock", "超市理货员"),
+]
+
+
+def _top(seeker: SeekerIn, jobs: list[JobIn] = JOBS) -> list[str]:
+    (res,) = rank([seeker], jobs, per_seeker=3)
+    return [m.job_ref for m in res.matches]
+
+
+def test_words_of_speech_are_no_part_of_the_work() -> None:
+    lex = get_lexicon()
+    spoken = lex.normalize("嗯 那个我就是在那个工地上 那个搬砖")
+    assert spoken and spoken[0].term == "建筑普工"
+    # 喂 as a greeting goes, 喂猪 is work
+    assert _unfill("喂 我会电焊") == "我会电焊"
+    assert _unfill("喂猪") == "喂猪" and lex.normalize("喂猪")[0].term == "家畜饲养员"
+    assert _unfill("那个就是") == "那个就是"  # nothing left: the text stays as it was
+
+
+def test_what_he_asks_for_ranks_above_what_he_could_also_do() -> None:
+    seeker = SeekerIn("s", skills=("在工地上扛了三年水泥",), desired_occupations=("想进个电子厂 车间里上班",))
+    assert _top(seeker)[:2] == ["line", "build"]
+    (res,) = rank([seeker], JOBS, per_seeker=2)
+    assert res.matches[0].components["willingness"] == 1.0
+    assert res.matches[1].components["willingness"] == 0.0
+    # without a stated wish the same skills rank the building site first and no willingness is shown
+    plain = SeekerIn("p", skills=("在工地上扛了三年水泥",))
+    (res,) = rank([plain], JOBS, per_seeker=1)
+    assert res.matches[0].job_ref == "build" and "willingness" not in res.matches[0].components
+
+
+def test_work_he_says_he_left_counts_less() -> None:
+    now = SeekerIn("a", skills=("当过小区保安", "在超市理货"))
+    before = SeekerIn("b", skills=("以前当过小区保安", "在超市理货"))
+    assert _top(now)[0] == "guard"
+    assert _top(before)[0] == "stock"
+
+
+def test_a_side_skill_does_not_outrank_the_trade() -> None:
+    # "会做饭" / "会开车" listed next to a trade are everyday abilities, not the trade
+    assert _top(SeekerIn("s", skills=("商场保洁 拖地擦玻璃", "会做饭")))[0] == "clean"
+    # alone they still say something
+    assert _top(SeekerIn("t", skills=("会做饭",)))[0] == "cook"
+    # at a workplace 做饭 is a cook's trade
+    assert get_lexicon().normalize("在饭馆做饭")[0].score > get_lexicon().normalize("会做饭")[0].score
+
+
+def test_a_long_text_is_also_compared_clause_by_clause() -> None:
+    assert _likeness_texts(("搬家公司干过，拆装衣柜床", " ")) == (
+        "搬家公司干过，拆装衣柜床",
+        "搬家公司干过",
+        "拆装衣柜床",
+    )
+    jobs = [JobIn("move", "搬家师傅"), JobIn("sofa", "沙发制作工"), JobIn("glass", "玻璃安装工")]
+    seeker = SeekerIn("s", skills=("搬家公司干过，拆装衣柜床，扛冰箱上楼",))
+    assert _top(seeker, jobs)[0] == "move"
+
+
+def test_the_kind_of_firm_is_the_trade_not_a_company_name() -> None:
+    from app.matching.normalize import clean_segments
+
+    assert clean_segments("保安公司上班") == ["保安公司上班"]
+    assert clean_segments("顺丰速运有限公司快递员") == ["快递员"]
