@@ -99,6 +99,7 @@ _AGREE, _AGREE_MAX = 0.02, 2
 # "以前在饭店洗碗" next to "想去快递站分拣": work he did and says he left ranks below work he wants.
 _PAST_RE = re.compile(r"^(?:我|俺|他|她)?(?:以前|之前|原来|过去|曾经|早年|早些年|年轻时|退伍前)")
 _PAST = 0.85
+_QUOTE_MAX = 20
 # Points (of 100) a job the labourer did not ask for gives up, at full fit, to one he did.
 _WILL = 12.0
 _CLAUSE_RE = re.compile(r"[\s,，、;；/|。.!！?？:：]+")
@@ -178,7 +179,7 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
     # the cut-off is _KEEP_RELATIVE of the strongest or _KEEP_ABSOLUTE, whichever is lower.
     cut = max(RECOGNISED_MIN_SCORE, min(_KEEP_RELATIVE * top, _KEEP_ABSOLUTE))
     out = [
-        _Reading(h.code, h.term or h.name, factor * h.score / 100.0, text, source)
+        _Reading(h.code, h.term or h.name, factor * h.score / 100.0, _quoted(text, h.phrase), source)
         for h in hits
         if h.score >= cut
     ]
@@ -193,6 +194,12 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
             w = min(_GUESS_BASE + _GUESS_SLOPE * g.score / 100.0, _GUESS_CAP)
             out.append(_Reading(g.code, g.term or g.name, factor * w, text, source))
     return out
+
+
+def _quoted(text: str, phrase: str) -> str:
+    """What a reason quotes of the seeker's text: the text, or for a long one (a voice message, a story)
+    the phrase of it that was recognised."""
+    return text if len(text) <= _QUOTE_MAX or not phrase else phrase
 
 
 def _likeness_texts(texts: Sequence[str]) -> tuple[str, ...]:

@@ -75,3 +75,13 @@ def test_the_kind_of_firm_is_the_trade_not_a_company_name() -> None:
 
     assert clean_segments("保安公司上班") == ["保安公司上班"]
     assert clean_segments("顺丰速运有限公司快递员") == ["快递员"]
+
+
+def test_a_reason_quotes_the_recognised_phrase_of_a_long_text() -> None:
+    story = "那个就是 嗯 我就是在那个月饼厂 把月饼装那个盒子里 然后那个装那个大纸箱 打那个带子"
+    (res,) = rank([SeekerIn("s", skills=(story,))], [JobIn("pack", "包装工")], per_seeker=1)
+    reason = res.matches[0].reasons[0]
+    assert reason.startswith("技能匹配：") and reason.endswith("→ 包装工")
+    assert story not in reason and len(reason) < 30
+    (res,) = rank([SeekerIn("s", skills=("会电焊",))], [JobIn("weld", "电焊工")], per_seeker=1)
+    assert res.matches[0].reasons[0] == "技能匹配：会电焊 → 电焊工"
