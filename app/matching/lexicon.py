@@ -28,7 +28,7 @@ from importlib import resources
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from app.matching.normalize import _places, basic, clean_segments
+from app.matching.normalize import _SEPARATORS_RE, _places, basic, clean_segments
 
 __all__ = ["Lexicon", "Occupation", "OccupationHit", "get_lexicon", "RECOGNISED_MIN_SCORE"]
 
@@ -341,7 +341,9 @@ class Lexicon:
                 if len(parts) > 1:
                     for part in parts:
                         self._add(part, _Entry(code, name, "alias", lw * 0.85, alias))
-        for row in _read_csv("colloquial.csv"):
+        # colloquial.csv: how labourers name their trades; trade_words.csv: the tools, machines, materials,
+        # tasks and workplaces they name them by.  Both read the same way.
+        for row in (*_read_csv("colloquial.csv"), *_read_csv("trade_words.csv")):
             code = row["code"]
             if code not in self.occupations:
                 continue
@@ -576,6 +578,13 @@ class Lexicon:
             if respelt is not None:
                 for hit in self._segment(respelt):
                     keep(replace(hit, score=round(hit.score * _HOMOPHONE_WEIGHT, 1)))
+        # "开过50铲", "开解放j6": cleaning drops numbers as pay or counts; one the table knows inside a phrase
+        # (50铲 is a loader, 6米8 a lorry) is read in the raw part too.
+        if any(c.isdigit() for c in text):
+            for part in _SEPARATORS_RE.split(text):
+                if any(c.isdigit() for c in part) and part not in segments:
+                    for hit in self._segment(part):
+                        keep(hit)
         # A certificate's trade is often in brackets ("特种作业操作证（焊接与热切割）"), which cleaning drops
         # as a recruiter's aside; read what the brackets hold too.
         if _BRACKET_RE.search(key):

@@ -60,8 +60,8 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
 _TARGET = (0.95, 1.0)
 _FLOORS: dict[str, tuple[float, float]] = {
     # as written (bench/sets/README.md): j and k are below the target; the floor only keeps them from slipping
-    "phrasings-j": (0.644, 0.766),
-    "phrasings-k": (0.622, 0.766),
+    "phrasings-j": (0.855, 0.91),
+    "phrasings-k": (0.755, 0.888),
 }
 
 
