@@ -20,7 +20,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -52,6 +52,12 @@ _DURATION_RE = re.compile(
 _SPEECH_FILLER_RE = re.compile(
     r"那个|这个|那种|这种|就是说|就是|然后|反正|的话|嗯+|呃+|啊+|^喂(?=[\s,，。!！])"
 )
+# Verbs of manual work that split from their object in speech (离合词: 剪了个头, 守工地大门, 站了两年岗),
+# with at most _SEPARABLE_GAP letters between.
+_SEPARABLE_VERBS = frozenset("剪理洗站开送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑")
+_SEPARABLE_GAP = 3
+_SEPARABLE_WEIGHT = 0.9
+_LIST_SHARE = 0.6
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
 _PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
 # Doubled verbs of speech ("帮帮忙", "洗洗涮涮", "切切菜"); only in the stripped reading, so "宝宝" stays.
@@ -232,6 +238,24 @@ def _sound(text: str) -> tuple[str, ...] | None:
             return None
         out.append(py)
     return tuple(out)
+
+
+def _closed_up(seg: str, index: Mapping[str, object]) -> list[str]:
+    """``seg`` with the letters between a verb of work and the rest of a two-letter phrase of the table
+    taken out ("会剪男式头" -> "会剪头"), one variant per such verb; only where the phrase is not there whole."""
+    out: list[str] = []
+    for i, verb in enumerate(seg[:-2]):
+        if verb not in _SEPARABLE_VERBS:
+            continue
+        for gap in range(1, _SEPARABLE_GAP + 1):
+            end = i + 1 + gap
+            if end >= len(seg):
+                break
+            word = verb + seg[end]
+            if word in index and seg[i : i + 2] not in index:
+                out.append(seg[: i + 1] + seg[end:])
+                break
+    return out
 
 
 def _unfill(text: str) -> str:
@@ -573,6 +597,11 @@ class Lexicon:
                 if variant != seg and len(variant) >= 2:
                     for hit in self._segment(variant):
                         keep(hit)
+            # "剪男式头", "守工地大门", "装鞋盒": a separable verb-object word (离合词) with its object's
+            # modifiers inside; read closed up ("剪头", "守门", "装盒"), a little less sure.
+            for closed in _closed_up(_core(seg), self._index):
+                for hit in self._segment(closed):
+                    keep(replace(hit, score=round(hit.score * _SEPARABLE_WEIGHT, 1)))
             # "电悍", "会开插车", "收营员": a pinyin keyboard's homophone typo of a known phrase.
             respelt = self._respell(_core(seg))
             if respelt is not None:
@@ -704,7 +733,12 @@ class Lexicon:
         for i, j in spans:
             at_head = 1.0 if j >= end else (0.4 if j >= end - 1 else 0.0)
             for entry in self._index[seg[i:j]]:
-                other = support[(entry.code, entry.term)] - (j - i)
+                # A list of chores ("洗衣做饭拖地") has no head noun: a job most of the list names ranks as if
+                # it stood at the end, so the last chore alone does not decide.
+                held = support[(entry.code, entry.term)]
+                if len(spans) > 1 and held > j - i and held >= _LIST_SHARE * n_eff:
+                    at_head = 1.0
+                other = held - (j - i)
                 cover = min((j - i + 0.5 * other) / n_eff, 1.0)
                 base = 55.0 + 25.0 * cover + 17.0 * at_head
                 hits.append(self._hit(entry, base * entry.weight))

@@ -85,3 +85,25 @@ def test_a_reason_quotes_the_recognised_phrase_of_a_long_text() -> None:
     assert story not in reason and len(reason) < 30
     (res,) = rank([SeekerIn("s", skills=("会电焊",))], [JobIn("weld", "电焊工")], per_seeker=1)
     assert res.matches[0].reasons[0] == "技能匹配：会电焊 → 电焊工"
+
+
+def test_a_separable_verb_object_word_is_read_closed_up() -> None:
+    # 离合词: the object's modifiers stand between the verb and the rest of the word
+    from app.matching.lexicon import _closed_up
+
+    lex = get_lexicon()
+    assert _closed_up("会剪男式头", lex._index) == ["会剪头"]
+    assert lex.normalize("会剪男式头")[0].term == "美发师"
+    assert lex.normalize("守过工地大门")[0].term == "保安员"
+    assert lex.normalize("在鞋厂装鞋盒")[0].term == "包装工"
+    # read closed up it is a little less sure than the word said whole
+    assert lex.normalize("会剪男式头")[0].score < lex.normalize("会剪头")[0].score
+    # no verb of work, nothing to close up
+    assert _closed_up("电子厂打工", lex._index) == []
+
+
+def test_a_list_of_chores_has_no_head_noun() -> None:
+    # three of four chores are a home help's; the last one alone (拖地, a cleaner's) does not decide
+    hits = get_lexicon().normalize("洗衣做饭拖地")
+    assert hits[0].term == "家政服务员"
+    assert get_lexicon().normalize("扫地拖地")[0].term == "保洁员"
