@@ -61,12 +61,13 @@ _TARGET = (0.95, 1.0)
 _FLOORS: dict[str, tuple[float, float]] = {
     # as written (bench/sets/README.md): j and k are below the target; the floor only keeps them from slipping
     "phrasings-j": (0.855, 0.91),
-    "phrasings-k": (0.755, 0.888),
+    "phrasings-k": (0.777, 0.9),
+    "phrasings-m": (0.666, 0.766),
 }
 
 
 def test_sets_are_there() -> None:
-    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghijk"]
+    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghijklm"]
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
