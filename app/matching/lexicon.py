@@ -54,10 +54,13 @@ _SPEECH_FILLER_RE = re.compile(
 )
 # Verbs of manual work that split from their object in speech (离合词: 剪了个头, 守工地大门, 站了两年岗),
 # with at most _SEPARABLE_GAP letters between.
-_SEPARABLE_VERBS = frozenset("剪理洗站开送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑")
+_SEPARABLE_VERBS = frozenset(
+    "剪理洗站开送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑喷"
+)
 _SEPARABLE_GAP = 3
 _SEPARABLE_WEIGHT = 0.9
 _LIST_SHARE = 0.6
+_SEGMENTS_AGREE, _SEGMENTS_AGREE_MAX = 2.0, 2
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
 _PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
 # Doubled verbs of speech ("帮帮忙", "洗洗涮涮", "切切菜"); only in the stripped reading, so "宝宝" stays.
@@ -112,8 +115,10 @@ _GENERIC_TAILS = (
     "干过",
     "做过",
     "待过",
-    # "钢筋技工", "手机维修技术员", "车削操作员": the rank after the trade
+    # "钢筋技工", "手机维修技术员", "车削操作员", "钢筋大工": the rank after the trade
     "技工",
+    "大工",
+    "小工",
     "技术员",
     "操作员",
     "活",
@@ -324,6 +329,7 @@ class Lexicon:
         self._lock = threading.Lock()
         self.occupations: dict[str, Occupation] = {}
         self._index: dict[str, list[_Entry]] = {}
+        self._letters: set[str] = set()
         self._open_codes: set[str] = set()
         self._open_terms: set[tuple[str, str]] = set()
         self._max_len = 1
@@ -381,6 +387,8 @@ class Lexicon:
                 )
 
     def _add(self, phrase: str, entry: _Entry) -> None:
+        if entry.kind == "letter":
+            self._letters.add(phrase)
         key = basic(phrase)
         if not key:
             return
@@ -558,11 +566,17 @@ class Lexicon:
     def _normalize(self, key: str) -> list[OccupationHit]:
         best: dict[tuple[str, str], OccupationHit] = {}
 
+        # (code, term) -> the segments of the text that name it at RECOGNISED_MIN_SCORE or more
+        named_in: dict[tuple[str, str], set[int]] = {}
+        at_seg = [-1]  # the segment being read; -1 outside the loop over segments
+
         def keep(hit: OccupationHit) -> None:
             k = (hit.code, hit.term)
             old = best.get(k)
             if old is None or hit.score > old.score:
                 best[k] = hit
+            if at_seg[0] >= 0 and hit.score >= RECOGNISED_MIN_SCORE:
+                named_in.setdefault(k, set()).add(at_seg[0])
 
         whole = key.replace(" ", "")
         exact: set[tuple[str, str]] = set()
@@ -582,7 +596,8 @@ class Lexicon:
                 return sorted(
                     self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code)
                 )
-        for seg in segments:
+        for seg_no, seg in enumerate(segments):
+            at_seg[0] = seg_no
             for hit in self._segment(seg):
                 keep(hit)
             # "在馆子里弄饭", "电匠": regional words read as the common ones.
@@ -614,6 +629,14 @@ class Lexicon:
                 if any(c.isdigit() for c in part) and part not in segments:
                     for hit in self._segment(part):
                         keep(hit)
+        at_seg[0] = -1
+        # "在超市的 收银台 扫条码 现金找零": a job several parts of one text name is likelier than one a
+        # single part names as strongly (超市 alone is a shelf-stacker's workplace too).
+        for k, segs in named_in.items():
+            if len(segs) > 1:
+                hit = best[k]
+                lift = _SEGMENTS_AGREE * min(len(segs) - 1, _SEGMENTS_AGREE_MAX)
+                best[k] = replace(hit, score=round(min(hit.score + lift, 100.0), 1))
         # A certificate's trade is often in brackets ("特种作业操作证（焊接与热切割）"), which cleaning drops
         # as a recruiter's aside; read what the brackets hold too.
         if _BRACKET_RE.search(key):
@@ -713,6 +736,15 @@ class Lexicon:
                     break
         # Keep maximal spans only: "打扫" inside "打扫房间" is not a separate reading.
         spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+        words = {(i, j): self._index[seg[i:j]] for i, j in spans}
+        # A verb that alone names a trade ("焊消声器", "砌猪圈": kind "letter" in the tables) outside every
+        # phrase, with its object: what is welded does not matter, the verb and its object are the work.
+        inside = {k for i, j in spans for k in range(i, j)}
+        for k in range(n):
+            if k not in inside and seg[k] in self._letters:
+                stop = min((i for i in range(k + 1, n) if seg[i] in self._letters), default=n)
+                words[(k, stop)] = self._index[seg[k]]
+        spans = sorted(words)
         # Letters outside every phrase that carry no trade ("在", "都", "干") are not text to cover,
         # and do not stand after the head noun either.
         covered = [False] * n
@@ -727,12 +759,13 @@ class Lexicon:
         # of its length toward the others' cover.
         support: dict[tuple[str, str], int] = {}
         for i, j in spans:
-            for key in {(e.code, e.term) for e in self._index[seg[i:j]]}:
+            for key in {(e.code, e.term) for e in words[(i, j)]}:
                 support[key] = support.get(key, 0) + (j - i)
         hits: list[OccupationHit] = []
         for i, j in spans:
-            at_head = 1.0 if j >= end else (0.4 if j >= end - 1 else 0.0)
-            for entry in self._index[seg[i:j]]:
+            # a rank word after the trade ("钢筋大工") is no head even where the table knows it as a post
+            at_head = 0.0 if i >= end else 1.0 if j >= end else (0.4 if j >= end - 1 else 0.0)
+            for entry in words[(i, j)]:
                 # A list of chores ("洗衣做饭拖地") has no head noun: a job most of the list names ranks as if
                 # it stood at the end, so the last chore alone does not decide.
                 held = support[(entry.code, entry.term)]

@@ -107,3 +107,21 @@ def test_a_list_of_chores_has_no_head_noun() -> None:
     hits = get_lexicon().normalize("洗衣做饭拖地")
     assert hits[0].term == "家政服务员"
     assert get_lexicon().normalize("扫地拖地")[0].term == "保洁员"
+
+
+def test_a_verb_that_alone_names_the_trade_and_rank_words_after_it() -> None:
+    lex = get_lexicon()
+    # what is welded or built does not matter: the verb and its object are the work
+    assert lex.normalize("在汽配厂焊消声器")[0].term == "电焊工"
+    assert lex.normalize("砌猪圈")[0].term == "砌筑工"
+    assert lex.normalize("焊护栏")[0].score >= lex.normalize("焊消声器")[0].score
+    # 大工 after a trade is its rank, though alone it is a mason's word
+    assert lex.normalize("钢筋大工")[0].term == "钢筋工"
+    assert lex.normalize("大工")[0].term == "砌筑工"
+
+
+def test_several_parts_of_one_text_naming_a_job_outweigh_a_workplace() -> None:
+    hits = get_lexicon().normalize("在超市的 收银台 扫条码 现金找零")
+    assert hits[0].term == "收银员"
+    # the workplace alone still reads as the job done there
+    assert get_lexicon().normalize("在超市上班")[0].term == "超市理货员"
