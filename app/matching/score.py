@@ -100,6 +100,9 @@ _AGREE, _AGREE_MAX = 0.02, 2
 _PAST_RE = re.compile(r"^(?:我|俺|他|她)?(?:以前|之前|原来|过去|曾经|早年|早些年|年轻时|退伍前)")
 _PAST = 0.85
 _QUOTE_MAX = 20
+_WEAK_MIN = 45.0
+_WEAK_REL = 0.9
+_WEAK_FACTOR = 0.8
 # Points (of 100) a job the labourer did not ask for gives up, at full fit, to one he did.
 _WILL = 12.0
 _CLAUSE_RE = re.compile(r"[\s,，、;；/|。.!！?？:：]+")
@@ -183,6 +186,20 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
         for h in hits
         if h.score >= cut
     ]
+    if not out and top >= _WEAK_MIN:
+        # One known phrase in a long text ("在厂里装充电器外壳"): too little of the text to be recognised,
+        # still the best evidence there is; kept weaker than any recognised reading.
+        out = [
+            _Reading(
+                h.code,
+                h.term or h.name,
+                factor * _WEAK_FACTOR * h.score / 100.0,
+                _quoted(text, h.phrase),
+                source,
+            )
+            for h in hits
+            if h.score >= _WEAK_REL * top and h.kind != "guess"
+        ]
     if top < _GUESS_BELOW:
         # Wording no phrase covers well: the occupations whose phrases and tasks share most letters
         # with it, weighed so that they rank only where no phrase reading links a job.

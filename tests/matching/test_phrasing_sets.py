@@ -60,10 +60,10 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
 _TARGET = (0.95, 1.0)
 _FLOORS: dict[str, tuple[float, float]] = {
     # as written (bench/sets/README.md): j and k are below the target; the floor only keeps them from slipping
-    "phrasings-j": (0.855, 0.92),
-    "phrasings-k": (0.788, 0.9),
+    "phrasings-j": (0.877, 0.955),
+    "phrasings-k": (0.777, 0.888),
     "phrasings-m": (0.655, 0.755),
-    "phrasings-n": (0.866, 0.9),
+    "phrasings-n": (0.877, 0.91),
 }
 
 

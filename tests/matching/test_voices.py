@@ -125,3 +125,14 @@ def test_several_parts_of_one_text_naming_a_job_outweigh_a_workplace() -> None:
     assert hits[0].term == "收银员"
     # the workplace alone still reads as the job done there
     assert get_lexicon().normalize("在超市上班")[0].term == "超市理货员"
+
+
+def test_one_known_phrase_in_a_long_text_is_weak_evidence_not_none() -> None:
+    from app.matching.score import _readings
+
+    lex = get_lexicon()
+    text = "在东莞厂里装充电器外壳 上夜班"
+    assert not lex.is_recognised(text)
+    reads = _readings(lex, text, "skill")
+    assert reads and reads[0].term == "流水线操作工" and reads[0].weight < 0.6
+    assert _top(SeekerIn("s", skills=(text,)))[0] == "line"
