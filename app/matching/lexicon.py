@@ -330,6 +330,7 @@ class Lexicon:
         self.occupations: dict[str, Occupation] = {}
         self._index: dict[str, list[_Entry]] = {}
         self._letters: set[str] = set()
+        self._everyday: set[str] = set()
         self._open_codes: set[str] = set()
         self._open_terms: set[tuple[str, str]] = set()
         self._max_len = 1
@@ -371,14 +372,19 @@ class Lexicon:
                 if len(parts) > 1:
                     for part in parts:
                         self._add(part, _Entry(code, name, "alias", lw * 0.85, alias))
-        # colloquial.csv: how labourers name their trades; trade_words.csv: the tools, machines, materials,
-        # tasks and workplaces they name them by.  Both read the same way.
-        for row in (*_read_csv("colloquial.csv"), *_read_csv("trade_words.csv")):
-            code = row["code"]
-            if code not in self.occupations:
-                continue
-            weight = float(row.get("weight") or 1.0)
-            self._add(row["phrase"], _Entry(code, row["term"], row["kind"], weight, row["phrase"]))
+        # colloquial.csv: how labourers name the trades most of them do; trade_words.csv: the tools,
+        # machines, materials, tasks and workplaces they name them by; more_trades.csv: further trades of
+        # the classification they take up.  All read the same way; the first two make a code "everyday"
+        # for the search of recruiting titles.
+        for name in ("colloquial.csv", "trade_words.csv", "more_trades.csv"):
+            for row in _read_csv(name):
+                code = row["code"]
+                if code not in self.occupations:
+                    continue
+                if name != "more_trades.csv":
+                    self._everyday.add(code)
+                weight = float(row.get("weight") or 1.0)
+                self._add(row["phrase"], _Entry(code, row["term"], row["kind"], weight, row["phrase"]))
 
         for row in _read_csv("related.csv"):
             if row["code"] in self.occupations and row["to_code"] in self.occupations:
@@ -1107,11 +1113,7 @@ class _SearchIndex:
         self.code_pos: dict[str, int] = {}
         self.prior: dict[str, float] = {}
         docs: list[list[str]] = []
-        everyday: set[str] = set()
-        for entries in lex._index.values():
-            for e in entries:
-                if e.kind not in ("title", "alias"):
-                    everyday.add(e.code)
+        everyday = lex._everyday | {code for _, code in lex._admin_phrases}
         for occ in lex.occupations.values():
             lw = 1.0 if occ.level == 4 else 0.985
             self.add_phrase(occ.name, occ.code, _SW_TITLE * lw)

@@ -78,7 +78,7 @@ _KEEP_RELATIVE, _KEEP_ABSOLUTE = 0.75, 75.0
 # weighed _GUESS_BASE + _GUESS_SLOPE x cosine, at most _GUESS_CAP (a phrase reading is 0.6..1).
 _GUESS_BELOW = 75.0
 _GUESS_TOP = 3
-_GUESS_MIN = 20.0
+_GUESS_MIN = 18.0
 _GUESS_REL = 0.6
 _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
 # Direct text likeness when the seeker's readings link no job of the list at _TEXT_GATE or more
