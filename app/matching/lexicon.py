@@ -58,9 +58,10 @@ _SEPARABLE_VERBS = frozenset(
     "剪理洗站开送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑喷"
 )
 _SEPARABLE_GAP = 3
+_VERB_COMPLEMENTS = frozenset("拾着了过到上下出进回开完好得始起住走掉成")
 _SEPARABLE_WEIGHT = 0.9
 _LIST_SHARE = 0.6
-_SEGMENTS_AGREE, _SEGMENTS_AGREE_MAX = 2.0, 2
+_SEGMENTS_AGREE, _SEGMENTS_AGREE_MAX = 3.0, 2
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
 _PARTICLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[了着]")
 # Doubled verbs of speech ("帮帮忙", "洗洗涮涮", "切切菜"); only in the stripped reading, so "宝宝" stays.
@@ -250,7 +251,8 @@ def _closed_up(seg: str, index: Mapping[str, object]) -> list[str]:
     taken out ("会剪男式头" -> "会剪头"), one variant per such verb; only where the phrase is not there whole."""
     out: list[str] = []
     for i, verb in enumerate(seg[:-2]):
-        if verb not in _SEPARABLE_VERBS:
+        # "收拾灶台" is 收拾 and 灶台, not 收…台: a complement after the verb makes it a word of its own
+        if verb not in _SEPARABLE_VERBS or seg[i + 1] in _VERB_COMPLEMENTS:
             continue
         for gap in range(1, _SEPARABLE_GAP + 1):
             end = i + 1 + gap

@@ -60,15 +60,14 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
 _TARGET = (0.95, 1.0)
 _FLOORS: dict[str, tuple[float, float]] = {
     # as written (bench/sets/README.md): j and k are below the target; the floor only keeps them from slipping
-    "phrasings-j": (0.877, 0.944),
+    "phrasings-j": (0.888, 0.955),
     "phrasings-k": (0.8, 0.9),
     "phrasings-m": (0.711, 0.788),
-    "phrasings-n": (0.866, 0.91),
 }
 
 
 def test_sets_are_there() -> None:
-    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghijklmn"]
+    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in "abcdefghijklmno"]
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])

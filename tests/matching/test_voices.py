@@ -136,3 +136,13 @@ def test_one_known_phrase_in_a_long_text_is_weak_evidence_not_none() -> None:
     reads = _readings(lex, text, "skill")
     assert reads and reads[0].term == "流水线操作工" and reads[0].weight < 0.6
     assert _top(SeekerIn("s", skills=(text,)))[0] == "line"
+
+
+def test_a_verb_with_its_complement_is_a_word_of_its_own() -> None:
+    from app.matching.lexicon import _closed_up
+
+    lex = get_lexicon()
+    # 收拾灶台 is tidying the stove, not 收…台 (clearing tables)
+    assert _closed_up("收拾灶台", lex._index) == []
+    assert "餐厅服务员" not in {h.term for h in lex.normalize("收拾灶台") if h.score >= 60}
+    assert lex.normalize("收台")[0].term == "餐厅服务员"
