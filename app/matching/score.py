@@ -25,14 +25,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from app.matching.lexicon import RECOGNISED_MIN_SCORE, Lexicon, get_lexicon
+from app.matching.lexicon import RECOGNISED_MIN_SCORE, Lexicon, OccupationHit, get_lexicon
 
 __all__ = [
     "EDUCATION_ORDER",
@@ -103,6 +103,8 @@ _QUOTE_MAX = 20
 _WEAK_MIN = 45.0
 _WEAK_REL = 0.9
 _WEAK_FACTOR = 0.8
+_NARRATIVE_LEN = 16
+_NARRATIVE_AGREE = 0.2
 # Points (of 100) a job the labourer did not ask for gives up, at full fit, to one he did.
 _WILL = 12.0
 _CLAUSE_RE = re.compile(r"[\s,，、;；/|。.!！?？:：]+")
@@ -200,6 +202,8 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
             for h in hits
             if h.score >= _WEAK_REL * top and h.kind != "guess"
         ]
+    if len(text) >= _NARRATIVE_LEN and hits:
+        out = _narrative_votes(lex, text, source, factor, hits, out)
     if top < _GUESS_BELOW:
         # Wording no phrase covers well: the occupations whose phrases and tasks share most letters
         # with it, weighed so that they rank only where no phrase reading links a job.
@@ -232,6 +236,31 @@ def _likeness_texts(texts: Sequence[str]) -> tuple[str, ...]:
         if len(clauses) > 1:
             out.update(dict.fromkeys(clauses))
     return tuple(out)
+
+
+def _narrative_votes(
+    lex: Lexicon, text: str, source: str, factor: float, hits: list[OccupationHit], out: list[_Reading]
+) -> list[_Reading]:
+    """A story of the work ("早上去网点装车，一个小区一个小区送，傍晚去商家揽货") names many things, and its
+    strongest phrase (装车) may be a side task.  The occupations whose phrases share the most letters with
+    the whole story (Lexicon.guess) vote: a phrase reading they agree with gains up to _NARRATIVE_AGREE,
+    and one they agree with is kept even below the usual cut."""
+    guesses = lex.guess(text, _GUESS_TOP)
+    if not guesses or guesses[0].score <= 0:
+        return out
+    best = guesses[0].score
+    votes = {(g.code, g.term): g.score / best for g in guesses if g.score >= _GUESS_REL * best}
+    kept = {(r.code, r.term) for r in out}
+    for h in hits:
+        key = (h.code, h.term or h.name)
+        if key not in kept and key in votes and h.score >= _WEAK_MIN and h.kind != "guess":
+            out.append(_Reading(h.code, key[1], factor * h.score / 100.0, _quoted(text, h.phrase), source))
+    return [
+        replace(r, weight=r.weight + factor * _NARRATIVE_AGREE * votes[(r.code, r.term)])
+        if (r.code, r.term) in votes
+        else r
+        for r in out
+    ]
 
 
 def _group(code: str) -> str | None:

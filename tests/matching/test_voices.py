@@ -146,3 +146,19 @@ def test_a_verb_with_its_complement_is_a_word_of_its_own() -> None:
     assert _closed_up("收拾灶台", lex._index) == []
     assert "餐厅服务员" not in {h.term for h in lex.normalize("收拾灶台") if h.score >= 60}
     assert lex.normalize("收台")[0].term == "餐厅服务员"
+
+
+def test_the_whole_story_votes_among_its_phrases() -> None:
+    from app.matching.score import _readings
+
+    lex = get_lexicon()
+    story = "我姑在西双版纳的度假酒店做了两年楼层，客人一退房就去撤床、刷马桶、补牙刷拖鞋"
+    # read phrase by phrase, 刷马桶 (a cleaner's) is the strongest; the story as a whole is a room attendant's
+    assert lex.normalize(story)[0].term == "保洁员"
+    assert lex.guess(story, 1)[0].term == "客房服务员"
+    reads = {r.term: r.weight for r in _readings(lex, story, "skill")}
+    assert reads["客房服务员"] > reads["保洁员"]
+    jobs = [JobIn("clean", "保洁员"), JobIn("room", "酒店客房服务员"), JobIn("guard", "保安员")]
+    assert _top(SeekerIn("s", skills=(story,)), jobs)[0] == "room"
+    # a short text has no story to vote with
+    assert _readings(lex, "刷马桶", "skill")[0].term == "保洁员"
