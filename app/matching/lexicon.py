@@ -53,11 +53,10 @@ _SPEECH_FILLER_RE = re.compile(
     r"那个|这个|那种|这种|就是说|就是|然后|反正|的话|嗯+|呃+|啊+|^喂(?=[\s,，。!！])"
 )
 # Verbs of manual work that split from their object in speech (离合词: 剪了个头, 守工地大门, 站了两年岗),
-# with at most _SEPARABLE_GAP letters between.
-_SEPARABLE_VERBS = frozenset(
-    "剪理洗站开送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑喷"
-)
+# with at most _SEPARABLE_GAP letters between.  Not 开: 开插车 is a typo of 开叉车, not 开车.
+_SEPARABLE_VERBS = frozenset("剪理洗站送搬守看装修扛拉炒烧缝扎砌刷贴擦拖扫带喂种摘采卖收焊切磨铺搭挖包值跑喷")
 _SEPARABLE_GAP = 3
+_AS_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[当做](?=[\u4e00-\u9fff]{2})")
 _VERB_COMPLEMENTS = frozenset("拾着了过到上下出进回开完好得始起住走掉成")
 _SEPARABLE_WEIGHT = 0.9
 _LIST_SHARE = 0.6
@@ -616,7 +615,8 @@ class Lexicon:
                         keep(replace(hit, score=round(hit.score * _DIALECT_WEIGHT, 1)))
             # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole;
             # "想找个搞钢筋的活": what the labourer says around the work is not part of it.
-            for variant in {_ASPECT_RE.sub("", seg), _core(seg)}:
+            # "在制衣厂当车工": 当/做 between the workplace and the post joins them (制衣厂车工 is a sewer).
+            for variant in {_ASPECT_RE.sub("", seg), _core(seg), _AS_RE.sub("", _core(seg))}:
                 if variant != seg and len(variant) >= 2:
                     for hit in self._segment(variant):
                         keep(hit)
@@ -710,7 +710,10 @@ class Lexicon:
                     literal = j - i
                     break
             fix = ""
-            for j in range(min(n, i + self._max_len), i + max(literal, 1), -1):
+            # "制衣厂当车工": a word of framing (当, 在, 做) in front of a known phrase is no typo of another
+            # phrase that sounds the same (挡车工)
+            top = i if seg[i] in _FUNCTION_CHARS else min(n, i + self._max_len)
+            for j in range(top, i + max(literal, 1), -1):
                 snd = _sound(seg[i:j])
                 if snd is None:
                     continue

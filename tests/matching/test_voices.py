@@ -162,3 +162,12 @@ def test_the_whole_story_votes_among_its_phrases() -> None:
     assert _top(SeekerIn("s", skills=(story,)), jobs)[0] == "room"
     # a short text has no story to vote with
     assert _readings(lex, "刷马桶", "skill")[0].term == "保洁员"
+
+
+def test_framing_words_are_no_typos_and_join_workplace_and_post() -> None:
+    lex = get_lexicon()
+    # 当车工 is no 挡车工 (a weaver); 当 joins the garment factory and its post: a sewer
+    assert lex.normalize("想去制衣厂当车工")[0].term == "缝纫工"
+    assert lex.normalize("车工")[0].term == "车工"
+    # 开插车 is a typo of 开叉车, not 开车 with a letter in between
+    assert lex.normalize("会开插车")[0].term == "叉车司机"
