@@ -112,6 +112,11 @@ _GENERIC_TAILS = (
     "等工作",
     # "在鞋厂上班", "在苗圃干过": where and how long, the place is the head
     "上班",
+    # "找个开挖机的工地", "开叉车的厂子": the workplace after the work is where, the work is the head
+    "的工地",
+    "的厂子",
+    "的工厂",
+    "的车间",
     "干过",
     "做过",
     "待过",

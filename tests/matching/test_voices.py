@@ -171,3 +171,9 @@ def test_framing_words_are_no_typos_and_join_workplace_and_post() -> None:
     assert lex.normalize("车工")[0].term == "车工"
     # 开插车 is a typo of 开叉车, not 开车 with a letter in between
     assert lex.normalize("会开插车")[0].term == "叉车司机"
+
+
+def test_the_workplace_after_the_work_is_no_head() -> None:
+    hits = get_lexicon().normalize("找个开挖机的工地")
+    assert hits[0].term == "挖掘机司机"
+    assert get_lexicon().normalize("去工地")[0].term == "建筑普工"
