@@ -65,7 +65,6 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-j": (0.911, 0.966),
     "phrasings-k": (0.811, 0.91),
     "phrasings-m": (0.722, 0.8),
-    "phrasings-q": (0.9, 0.944),
 }
 
 
