@@ -79,6 +79,7 @@ _KEEP_RELATIVE, _KEEP_ABSOLUTE = 0.75, 75.0
 _GUESS_BELOW = 75.0
 _GUESS_TOP = 3
 _GUESS_MIN = 18.0
+_GUESS_MIN_ALONE = 12.0
 _GUESS_REL = 0.6
 _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
 # Direct text likeness when the seeker's readings link no job of the list at _TEXT_GATE or more
@@ -209,8 +210,10 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
         # with it, weighed so that they rank only where no phrase reading links a job.
         seen = {(r.code, r.term) for r in out}
         guesses = lex.guess(text, _GUESS_TOP)
+        # with nothing else read, a weaker likeness still beats no evidence (a long text dilutes it)
+        floor = _GUESS_MIN if out else _GUESS_MIN_ALONE
         for g in guesses:
-            if g.score < _GUESS_MIN or g.score < _GUESS_REL * guesses[0].score or (g.code, g.term) in seen:
+            if g.score < floor or g.score < _GUESS_REL * guesses[0].score or (g.code, g.term) in seen:
                 continue
             w = min(_GUESS_BASE + _GUESS_SLOPE * g.score / 100.0, _GUESS_CAP)
             out.append(_Reading(g.code, g.term or g.name, factor * w, text, source))

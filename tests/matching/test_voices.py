@@ -177,3 +177,20 @@ def test_the_workplace_after_the_work_is_no_head() -> None:
     hits = get_lexicon().normalize("找个开挖机的工地")
     assert hits[0].term == "挖掘机司机"
     assert get_lexicon().normalize("去工地")[0].term == "建筑普工"
+
+
+def test_with_nothing_read_a_weak_likeness_of_the_whole_text_still_counts() -> None:
+    from app.matching.score import _readings
+
+    lex = get_lexicon()
+    text = "往冷柜里补酸奶 摆整齐"
+    assert not lex.is_recognised(text)
+    assert 12 <= lex.guess(text, 1)[0].score < 18
+    reads = _readings(lex, text, "skill")
+    assert reads and reads[0].term == "超市理货员" and reads[0].weight < 0.45
+    jobs = [JobIn("stock", "超市理货员"), JobIn("cook", "中式烹调师"), JobIn("guard", "保安员")]
+    assert _top(SeekerIn("s", skills=(text,)), jobs)[0] == "stock"
+
+
+def test_to_guard_is_a_guard_s_verb() -> None:
+    assert get_lexicon().normalize("守银行营业厅")[0].term == "保安员"
