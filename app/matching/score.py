@@ -220,6 +220,11 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
     return out
 
 
+def _signature(readings: Sequence[_Reading]) -> tuple[str, ...]:
+    """Readings that give the same fit row, whatever texts they came from (the cache key of a row)."""
+    return tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in readings))
+
+
 def _quoted(text: str, phrase: str) -> str:
     """What a reason quotes of the seeker's text: the text, or for a long one (a voice message, a story)
     the phrase of it that was recognised."""
@@ -419,10 +424,8 @@ class _Prepared:
                     s_reads += cached
             self.s_read.append(s_reads)
             desired = [r for r in s_reads if r.source == "desired"]
-            self.s_will_sig.append(
-                tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in desired)) if desired else None
-            )
-            self.s_sig.append(tuple(sorted(f"{r.code}|{r.term}|{r.weight:.3f}" for r in s_reads)))
+            self.s_will_sig.append(_signature(desired) if desired else None)
+            self.s_sig.append(_signature(s_reads))
         self.s_texts = [
             _likeness_texts((*s.skills, *s.desired_occupations, *s.certificates)) for s in seekers
         ]
@@ -442,13 +445,19 @@ class _Prepared:
         sig = self.s_sig[si]
         row = self._fit_rows.get(sig)
         if row is None:
-            row = np.zeros(len(self.jobs), np.float32)
-            for key, sw in _keys(self.s_read[si], job_side=False).items():
-                post = self.postings.get(key)
-                if post is not None:
-                    idx, jw = post
-                    np.maximum.at(row, idx, jw * np.float32(sw))
+            row = self._fit_through(self.s_read[si])
             self._fit_rows[sig] = row
+        return row
+
+    def _fit_through(self, readings: Sequence[_Reading]) -> npt.NDArray[np.float32]:
+        """Fit with every job through these readings of a seeker (the blocking step: only jobs sharing a
+        key are touched)."""
+        row = np.zeros(len(self.jobs), np.float32)
+        for key, sw in _keys(readings, job_side=False).items():
+            post = self.postings.get(key)
+            if post is not None:
+                idx, jw = post
+                np.maximum.at(row, idx, jw * np.float32(sw))
         return row
 
     def will_row(self, si: int, fit: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -459,13 +468,7 @@ class _Prepared:
             return fit
         row = self._will_rows.get(sig)
         if row is None:
-            row = np.zeros(len(self.jobs), np.float32)
-            desired = [r for r in self.s_read[si] if r.source == "desired"]
-            for key, sw in _keys(desired, job_side=False).items():
-                post = self.postings.get(key)
-                if post is not None:
-                    idx, jw = post
-                    np.maximum.at(row, idx, jw * np.float32(sw))
+            row = self._fit_through([r for r in self.s_read[si] if r.source == "desired"])
             self._will_rows[sig] = row
         return np.minimum(row, fit)
 
