@@ -785,11 +785,10 @@ class Lexicon:
                 # A list of chores ("洗衣做饭拖地") has no head noun: a job most of the list names ranks as if
                 # it stood at the end, so the last chore alone does not decide.
                 held = support[(entry.code, entry.term)]
-                if len(spans) > 1 and held > j - i and held >= _LIST_SHARE * n_eff:
-                    at_head = 1.0
+                listed = len(spans) > 1 and held > j - i and held >= _LIST_SHARE * n_eff
                 other = held - (j - i)
                 cover = min((j - i + 0.5 * other) / n_eff, 1.0)
-                base = 55.0 + 25.0 * cover + 17.0 * at_head
+                base = 55.0 + 25.0 * cover + 17.0 * (1.0 if listed else at_head)
                 hits.append(self._hit(entry, base * entry.weight))
         return hits
 

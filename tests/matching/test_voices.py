@@ -194,3 +194,10 @@ def test_with_nothing_read_a_weak_likeness_of_the_whole_text_still_counts() -> N
 
 def test_to_guard_is_a_guard_s_verb() -> None:
     assert get_lexicon().normalize("守银行营业厅")[0].term == "保安员"
+
+
+def test_the_list_bonus_goes_only_to_the_job_the_list_names() -> None:
+    # the chores name a baby carer; 月嫂 shares one of them but is not what the list names, so it gets no
+    # head bonus from standing in the same phrase
+    hits = {h.term: h.score for h in get_lexicon().normalize("在月子中心带过新生儿，给宝宝洗澡换尿布")}
+    assert hits["育婴员"] - hits["月嫂"] > 20
