@@ -124,6 +124,13 @@ _GENERIC_TAILS = (
     "技工",
     "大工",
     "小工",
+    # "工地上出力气", "厂里干体力活": plain strength says where, not what; the workplace is the head
+    "出力气",
+    "卖力气",
+    "力气活",
+    "体力活",
+    "下苦力",
+    "苦力",
     "技术员",
     "操作员",
     "活",

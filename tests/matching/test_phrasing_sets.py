@@ -65,7 +65,6 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-j": (0.911, 0.966),
     "phrasings-k": (0.822, 0.922),
     "phrasings-m": (0.733, 0.822),
-    "phrasings-t": (0.988, 0.988),
 }
 
 

@@ -201,3 +201,11 @@ def test_the_list_bonus_goes_only_to_the_job_the_list_names() -> None:
     # head bonus from standing in the same phrase
     hits = {h.term: h.score for h in get_lexicon().normalize("在月子中心带过新生儿，给宝宝洗澡换尿布")}
     assert hits["育婴员"] - hits["月嫂"] > 20
+
+
+def test_plain_strength_after_a_workplace_is_no_head() -> None:
+    lex = get_lexicon()
+    # 出力气 alone is a loader's word; after 工地 it says how, and the site says what
+    assert lex.normalize("出力气")[0].term == "装卸搬运工"
+    assert lex.normalize("工地上出力气的活")[0].term == "建筑普工"
+    assert lex.normalize("厂里干体力活")[0].term == "流水线操作工"
