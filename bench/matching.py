@@ -217,7 +217,7 @@ def main() -> None:
     args = ap.parse_args()
     seekers, jobs = make_data(args.seekers, args.jobs)
     today = date(2024, 6, 1)
-    get_lexicon()  # the lexicon loads once per process, not per request
+    get_lexicon().warm()  # the lexicon loads once per process (app/asgi.py), not per request
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     results = rank(seekers, jobs, per_seeker=3, today=today)

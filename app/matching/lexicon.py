@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from app.matching.normalize import _SEPARATORS_RE, _places, basic, clean_segments
@@ -512,6 +513,23 @@ class Lexicon:
                     self._guess_index = idx
         return idx
 
+    def warm(self) -> Lexicon:
+        """Build now what the scorer otherwise builds on its first unfamiliar wording (the letter indexes
+        of ``guess``, ``trade_likeness`` and ``text_vector``, about a second), so no request waits for it."""
+        self._guesser()
+        self._idf()
+        return self
+
+    def trade_index(self) -> dict[tuple[str, str], int]:
+        """Position of each (code, everyday job name) in the arrays of ``trade_likeness``."""
+        return self._guesser().key_index
+
+    def trade_likeness(self, text: str) -> npt.NDArray[np.float64]:
+        """Cosine of ``text`` (cleaned as ``text_vector`` cleans it) with the phrases of every (code, everyday
+        job name), in ``trade_index`` order: how much the wording is that of each trade ("工地上出力气的活"
+        is most like the words of 建筑普工 though no phrase of it is there)."""
+        return self._guesser().phrases.cosine(self._trade_grams(_unfill(basic(text))))
+
     def guess(self, text: str, limit: int = 3) -> list[OccupationHit]:
         """Occupations whose phrases and task texts share the most letters with ``text``, best first.
 
@@ -897,6 +915,7 @@ class _GuessIndex:
             for e in entries:
                 texts.setdefault((e.code, e.term), []).append(key)
         self.keys = list(texts)
+        self.key_index = {k: i for i, k in enumerate(self.keys)}
         docs: list[Counter[str]] = []
         for k in self.keys:
             d: Counter[str] = Counter()

@@ -433,6 +433,8 @@ class _Prepared:
         self._will_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
         self._text_rows: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.float32]] = {}
         self._text_cos: dict[str, npt.NDArray[np.float32]] = {}
+        self._trade_cos_cache: dict[str, npt.NDArray[np.float32]] = {}
+        self._trade_cols: npt.NDArray[np.int64] | None = None
         self._n_profiles = 0
         self._linked: dict[tuple[str, ...], bool] = {}
         self._text_index: (
@@ -490,7 +492,7 @@ class _Prepared:
         key = (self.s_sig[si], texts)
         out = self._text_rows.get(key)
         if out is None:
-            out = np.maximum(row, self._text_fit(texts))
+            out = np.maximum(row, np.maximum(self._text_fit(texts), self._trade_fit(texts)))
             self._text_rows[key] = out
         return out
 
@@ -559,6 +561,39 @@ class _Prepared:
         cos = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
         fit = np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0)
         return fit.astype(np.float32)[pid]
+
+    def _trade_cos(self, text: str) -> npt.NDArray[np.float32]:
+        """Cosine of one seeker text with the words of each job's trade (its title readings' phrases)."""
+        cos = self._trade_cos_cache.get(text)
+        if cos is None:
+            if self._trade_cols is None:
+                # each job's title readings as positions in trade_likeness, padded with one past the end
+                index = self.lex.trade_index()
+                cols = [
+                    [i for r in rs if r.source == "title" and (i := index.get((r.code, r.term))) is not None]
+                    for rs in self.j_read
+                ]
+                width = max((len(c) for c in cols), default=0) or 1
+                self._trade_cols = np.array([c + [len(index)] * (width - len(c)) for c in cols], np.int64)
+            like = np.append(self.lex.trade_likeness(text), 0.0).astype(np.float32)
+            cos = like[self._trade_cols].max(axis=1)
+            self._trade_cos_cache[text] = cos
+        return cos
+
+    def _trade_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        cos = np.max(np.stack([self._trade_cos(t) for t in texts]), axis=0)
+        return np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0).astype(
+            np.float32
+        )
+
+    def _trade_reason(self, si: int, ji: int) -> tuple[float, str]:
+        """The seeker text most in the words of the job's trade, and the fit that gave."""
+        best, text = max(
+            ((float(self._trade_cos(t)[ji]), t.strip()) for t in self.s_texts[si]), default=(0.0, "")
+        )
+        if best < _TEXT_MIN:
+            return 0.0, ""
+        return min(_TEXT_BASE + _TEXT_SLOPE * best, _TEXT_CAP), f"说法相近：{text} ≈ {self.jobs[ji].title}"
 
     def _text_reason(self, si: int, ji: int) -> tuple[float, str]:
         """The seeker text and the job text most alike, and the fit their likeness gave."""
@@ -663,7 +698,7 @@ class _Prepared:
                 and not (j.public_welfare and "sanwu" in s.tags)
             ):
                 # the fit came from the direct text likeness, not from an occupation reading
-                likeness, like_text = self._text_reason(si, ji)
+                likeness, like_text = max(self._text_reason(si, ji), self._trade_reason(si, ji))
                 if like_text:
                     skill, text = likeness, like_text
             if text:

@@ -209,3 +209,17 @@ def test_plain_strength_after_a_workplace_is_no_head() -> None:
     assert lex.normalize("出力气")[0].term == "装卸搬运工"
     assert lex.normalize("工地上出力气的活")[0].term == "建筑普工"
     assert lex.normalize("厂里干体力活")[0].term == "流水线操作工"
+
+
+def test_with_no_job_linked_the_words_of_each_job_s_trade_count() -> None:
+    # 装车 reads a loader, 林场 a forester: no job of the list; the wording is most like the feller's trade
+    jobs = [
+        JobIn("fell", "伐木工"),
+        JobIn("line", "流水线操作工"),
+        JobIn("clean", "保洁员"),
+        JobIn("cook", "中式烹调师"),
+    ]
+    (res,) = rank([SeekerIn("s", skills=("林场干过，砍杨树 锯段 装车",))], jobs, per_seeker=3)
+    assert res.matches[0].job_ref == "fell"
+    assert res.matches[0].reasons[0].startswith("说法相近：") and res.matches[0].reasons[0].endswith("伐木工")
+    assert res.matches[1].components["skill"] == 0.0
