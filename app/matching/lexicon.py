@@ -122,6 +122,8 @@ _GENERIC_TAILS = (
     "做过",
     "待过",
     # "钢筋技工", "手机维修技术员", "车削操作员", "钢筋大工": the rank after the trade
+    # "压路机司机", "汽车吊司机": the machine says the trade, 司机 only that he drives it
+    "司机",
     "技工",
     "大工",
     "小工",
@@ -837,6 +839,9 @@ class Lexicon:
 # -- character similarity for wording no phrase covers -------------------------------------------
 # The tasks text is long and formal: a match there counts for less than one with a job's own phrases.
 _GUESS_TASKS = 0.7
+# Pivoted length normalisation of the phrase documents (1 = plain cosine): a family of many phrases is
+# not diluted below one of few ("外墙涂刷" is a painter's, though 油漆工 has hundreds of phrases).
+_GUESS_PIVOT = 0.5
 
 
 def _guess_grams(text: str) -> Counter[str]:
@@ -850,7 +855,7 @@ def _guess_grams(text: str) -> Counter[str]:
 class _Postings:
     """TF-IDF vectors of a few thousand short documents, stored as postings for a fast cosine."""
 
-    def __init__(self, docs: list[Counter[str]]) -> None:
+    def __init__(self, docs: list[Counter[str]], pivot: float = 1.0) -> None:
         df: Counter[str] = Counter()
         for d in docs:
             df.update(d.keys())
@@ -858,9 +863,12 @@ class _Postings:
         self.idf = {g: float(np.log((1 + n) / (1 + c)) + 1.0) for g, c in df.items()}
         post_docs: dict[str, list[int]] = {}
         post_vals: dict[str, list[float]] = {}
-        for i, d in enumerate(docs):
-            vec = {g: (1.0 + np.log(v)) * self.idf[g] for g, v in d.items()}
-            norm = float(np.sqrt(sum(x * x for x in vec.values()))) or 1.0
+        vecs = [{g: (1.0 + np.log(v)) * self.idf[g] for g, v in d.items()} for d in docs]
+        norms = [float(np.sqrt(sum(x * x for x in vec.values()))) or 1.0 for vec in vecs]
+        mean = float(np.mean(norms)) if norms else 1.0
+        for i, vec in enumerate(vecs):
+            # pivoted length normalisation: a family with many phrases is not diluted to nothing
+            norm = pivot * norms[i] + (1.0 - pivot) * mean
             for g, x in vec.items():
                 post_docs.setdefault(g, []).append(i)
                 post_vals.setdefault(g, []).append(x / norm)
@@ -922,7 +930,7 @@ class _GuessIndex:
             for t in texts[k]:
                 d.update(_guess_grams(t))
             docs.append(d)
-        self.phrases = _Postings(docs)
+        self.phrases = _Postings(docs, _GUESS_PIVOT)
         self.task_codes: list[str] = []
         task_docs: list[Counter[str]] = []
         for row in _read_csv("csco22_tasks.csv"):

@@ -183,7 +183,7 @@ def test_with_nothing_read_a_weak_likeness_of_the_whole_text_still_counts() -> N
     from app.matching.score import _readings
 
     lex = get_lexicon()
-    text = "往冷柜里补酸奶 摆整齐"
+    text = "往冷柜里补酸奶"
     assert not lex.is_recognised(text)
     assert 12 <= lex.guess(text, 1)[0].score < 18
     reads = _readings(lex, text, "skill")
@@ -223,3 +223,11 @@ def test_with_no_job_linked_the_words_of_each_job_s_trade_count() -> None:
     assert res.matches[0].job_ref == "fell"
     assert res.matches[0].reasons[0].startswith("说法相近：") and res.matches[0].reasons[0].endswith("伐木工")
     assert res.matches[1].components["skill"] == 0.0
+
+
+def test_the_machine_before_driver_says_the_trade() -> None:
+    lex = get_lexicon()
+    assert lex.normalize("旋挖钻机司机")[0].phrase == "旋挖钻"
+    assert lex.normalize("汽车吊司机")[0].term == "起重工"
+    assert lex.normalize("货车司机")[0].term == "货车司机"
+    assert lex.normalize("司机")[0].term == "客运司机"
