@@ -209,6 +209,10 @@ def test_plain_strength_after_a_workplace_is_no_head() -> None:
     assert lex.normalize("出力气")[0].term == "装卸搬运工"
     assert lex.normalize("工地上出力气的活")[0].term == "建筑普工"
     assert lex.normalize("厂里干体力活")[0].term == "流水线操作工"
+    # odd jobs likewise: the site or the plant says whose
+    assert lex.normalize("在郑州的地铁工地干了两年杂活")[0].term == "建筑普工"
+    assert lex.normalize("厂里杂活")[0].term == "流水线操作工"
+    assert lex.normalize("杂活")[0].score <= 60
 
 
 def test_with_no_job_linked_the_words_of_each_job_s_trade_count() -> None:
