@@ -60,6 +60,8 @@ _SEPARABLE_GAP = 3
 _AS_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[当做](?=[\u4e00-\u9fff]{2})")
 _VERB_COMPLEMENTS = frozenset("拾着了过到上下出进回开完好得始起住走掉成")
 _SEPARABLE_WEIGHT = 0.9
+# How often a letter pair must occur in the classification's texts to count as a real word, no typo.
+_FORMAL_MIN = 5
 _LIST_SHARE = 0.6
 _SEGMENTS_AGREE, _SEGMENTS_AGREE_MAX = 3.0, 2
 # Particles after a verb ("焊了", "站着"): they only join the words a labourer types.
@@ -124,6 +126,8 @@ _GENERIC_TAILS = (
     # "钢筋技工", "手机维修技术员", "车削操作员", "钢筋大工": the rank after the trade
     # "压路机司机", "汽车吊司机": the machine says the trade, 司机 only that he drives it
     "司机",
+    # "吊顶隔墙安装工", "安防监控安装工": what is put up says the trade, not that it is put up
+    "安装工",
     "技工",
     "大工",
     "小工",
@@ -232,6 +236,19 @@ def _effective_end(text: str) -> int:
                 changed = True
                 break
     return end
+
+
+@lru_cache(maxsize=1)
+def _formal_words() -> frozenset[str]:
+    """Letter pairs the classification's own definitions and tasks use again and again (施工, 设备, 检查):
+    real words, so no homophone typo of a phrase ("环氧地坪施工工" is no 石工)."""
+    pairs: Counter[str] = Counter()
+    for row in _read_csv("csco22_tasks.csv"):
+        text = row["text"]
+        pairs.update(text[k : k + 2] for k in range(len(text) - 1))
+    return frozenset(
+        p for p, c in pairs.items() if c >= _FORMAL_MIN and all("\u4e00" <= ch <= "\u9fff" for ch in p)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -747,6 +764,8 @@ class Lexicon:
             # phrase that sounds the same (挡车工)
             top = i if seg[i] in _FUNCTION_CHARS else min(n, i + self._max_len)
             for j in range(top, i + max(literal, 1), -1):
+                if j - i == 2 and seg[i:j] in _formal_words():
+                    continue
                 snd = _sound(seg[i:j])
                 if snd is None:
                     continue

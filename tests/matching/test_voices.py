@@ -231,7 +231,16 @@ def test_with_no_job_linked_the_words_of_each_job_s_trade_count() -> None:
 
 def test_the_machine_before_driver_says_the_trade() -> None:
     lex = get_lexicon()
-    assert lex.normalize("旋挖钻机司机")[0].phrase == "旋挖钻"
-    assert lex.normalize("汽车吊司机")[0].term == "起重工"
+    assert lex.normalize("旋挖钻机司机")[0].term == "桩机司机"
+    assert lex.normalize("汽车吊的司机")[0].phrase == "汽车吊"
     assert lex.normalize("货车司机")[0].term == "货车司机"
     assert lex.normalize("司机")[0].term == "客运司机"
+
+
+def test_a_real_word_is_no_typo_and_the_installed_thing_is_the_trade() -> None:
+    lex = get_lexicon()
+    # 施工 is a word of the classification's own texts, not a homophone typo of 石工
+    assert all(h.term != "石工" for h in lex.normalize("环氧地坪施工工"))
+    assert lex.normalize("铲车司几")[0].phrase == "铲车司机"  # a typo is still put right
+    assert lex.normalize("安防监控安装工")[0].term == "安防设备安装员"
+    assert lex.normalize("安装工")[0].term == "机械设备安装工"
