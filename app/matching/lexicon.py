@@ -60,6 +60,10 @@ _SEPARABLE_GAP = 3
 _AS_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[当做](?=[\u4e00-\u9fff]{2})")
 _VERB_COMPLEMENTS = frozenset("拾着了过到上下出进回开完好得始起住走掉成")
 _SEPARABLE_WEIGHT = 0.9
+# "把包裹送到…", "把货摆上架": the object before the verb of work, brought by 把 (one to four letters of it).
+_BA_RE = re.compile(
+    "把([\u4e00-\u9fff]{1,4}?)([" + "".join(sorted(_SEPARABLE_VERBS | set("摆码分叠挂卸运抬放"))) + "])"
+)
 # How often a letter pair must occur in the classification's texts to count as a real word, no typo.
 _FORMAL_MIN = 5
 _LIST_SHARE = 0.6
@@ -276,6 +280,13 @@ def _sound(text: str) -> tuple[str, ...] | None:
             return None
         out.append(py)
     return tuple(out)
+
+
+def _ba_inverted(seg: str) -> str:
+    """``seg`` with a 把 construction put back in verb-object order ("把包裹送到人家手里" -> "送包裹到人家手里",
+    "把货摆上架" -> "摆货上架"), or ``seg`` itself when it has none."""
+    m = _BA_RE.search(seg)
+    return seg if m is None else seg[: m.start()] + m.group(2) + m.group(1) + seg[m.end() :]
 
 
 def _closed_up(seg: str, index: Mapping[str, object]) -> list[str]:
@@ -666,7 +677,12 @@ class Lexicon:
             # "送过件", "收过银", "带过宝宝": the particle splits a phrase the table knows whole;
             # "想找个搞钢筋的活": what the labourer says around the work is not part of it.
             # "在制衣厂当车工": 当/做 between the workplace and the post joins them (制衣厂车工 is a sewer).
-            for variant in {_ASPECT_RE.sub("", seg), _core(seg), _AS_RE.sub("", _core(seg))}:
+            for variant in {
+                _ASPECT_RE.sub("", seg),
+                _core(seg),
+                _AS_RE.sub("", _core(seg)),
+                _ba_inverted(_core(seg)),
+            }:
                 if variant != seg and len(variant) >= 2:
                     for hit in self._segment(variant):
                         keep(hit)

@@ -63,7 +63,7 @@ def _hits(path: Path) -> tuple[float, float, list[str]]:
 _TARGET = (0.95, 1.0)
 _FLOORS: dict[str, tuple[float, float]] = {
     # below the target (bench/sets/README.md): the floor only keeps them from slipping
-    "phrasings-j": (0.944, 0.988),
+    "phrasings-j": (0.955, 0.988),
     "phrasings-k": (0.844, 0.944),
     "phrasings-m": (0.755, 0.844),
     "phrasings-y": (0.966, 0.988),

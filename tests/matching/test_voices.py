@@ -244,3 +244,10 @@ def test_a_real_word_is_no_typo_and_the_installed_thing_is_the_trade() -> None:
     assert lex.normalize("铲车司几")[0].phrase == "铲车司机"  # a typo is still put right
     assert lex.normalize("安防监控安装工")[0].term == "安防设备安装员"
     assert lex.normalize("安装工")[0].term == "机械设备安装工"
+
+
+def test_a_ba_construction_is_read_in_verb_object_order() -> None:
+    lex = get_lexicon()
+    assert lex.normalize("把包裹送到人家手里")[0].term == "快递员"
+    assert lex.normalize("把水泥扛上楼")[0].term == "建筑普工"
+    assert lex.normalize("把菜切好")[0].term == "厨房帮工"
