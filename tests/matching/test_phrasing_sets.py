@@ -71,7 +71,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
 
 
 def test_sets_are_there() -> None:
-    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "zb"]]
+    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb"]]
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
