@@ -546,9 +546,12 @@ class Lexicon:
 
     def warm(self) -> Lexicon:
         """Build now what the scorer otherwise builds on its first unfamiliar wording (the letter indexes
-        of ``guess``, ``trade_likeness`` and ``text_vector``, about a second), so no request waits for it."""
+        of ``guess``, ``trade_likeness`` and ``text_vector``, the sounds of the phrases for typos; about two
+        seconds), so no request waits for it."""
         self._guesser()
         self._idf()
+        self._sound_table()
+        _formal_words()
         return self
 
     def trade_index(self) -> dict[tuple[str, str], int]:
@@ -750,12 +753,8 @@ class Lexicon:
             out.append(h)
         return out
 
-    def _respell(self, seg: str) -> str | None:
-        """``seg`` with homophone typos of known phrases put right, or None when there are none.
-
-        A stretch of two or more letters is put right when it sounds like a phrase of the table (folded
-        pinyin), shares at least one letter with it and no longer known phrase starts at the same place.
-        """
+    def _sound_table(self) -> dict[tuple[str, ...], list[str]]:
+        """The phrases of the table by their folded pinyin, for ``_respell``."""
         sounds = self._sounds
         if sounds is None:
             sounds = {}
@@ -765,6 +764,15 @@ class Lexicon:
                     if snd is not None:
                         sounds.setdefault(snd, []).append(key)
             self._sounds = sounds
+        return sounds
+
+    def _respell(self, seg: str) -> str | None:
+        """``seg`` with homophone typos of known phrases put right, or None when there are none.
+
+        A stretch of two or more letters is put right when it sounds like a phrase of the table (folded
+        pinyin), shares at least one letter with it and no longer known phrase starts at the same place.
+        """
+        sounds = self._sound_table()
         n = len(seg)
         out: list[str] = []
         changed = False
