@@ -67,12 +67,13 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-k": (0.844, 0.944),
     "phrasings-m": (0.733, 0.855),
     "phrasings-y": (0.966, 0.988),
+    "phrasings-zc": (0.733, 0.844),
 }
 
 
 def test_sets_are_there() -> None:
     assert [p.name for p in SETS] == [
-        f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb"]
+        f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb", "zc"]
     ]
 
 
