@@ -67,7 +67,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-k": (0.844, 0.944),
     "phrasings-m": (0.733, 0.855),
     "phrasings-y": (0.966, 0.988),
-    "phrasings-zc": (0.733, 0.844),
+    "phrasings-zc": (0.911, 0.988),
 }
 
 
