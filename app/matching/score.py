@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -269,6 +269,13 @@ def _narrative_votes(
         else r
         for r in out
     ]
+
+
+def _likeness_fit(cos: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
+    """The fit a letter likeness gives (of the seeker's texts with a job's texts or with its trade's words)."""
+    return np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0).astype(
+        np.float32
+    )
 
 
 def _group(code: str) -> str | None:
@@ -559,8 +566,7 @@ class _Prepared:
     def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         pid, _ = self._text_postings()
         cos = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
-        fit = np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0)
-        return fit.astype(np.float32)[pid]
+        return _likeness_fit(cos)[pid]
 
     def _trade_cos(self, text: str) -> npt.NDArray[np.float32]:
         """Cosine of one seeker text with the words of each job's trade (its title readings' phrases)."""
@@ -582,9 +588,7 @@ class _Prepared:
 
     def _trade_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         cos = np.max(np.stack([self._trade_cos(t) for t in texts]), axis=0)
-        return np.where(cos >= _TEXT_MIN, np.minimum(_TEXT_BASE + _TEXT_SLOPE * cos, _TEXT_CAP), 0.0).astype(
-            np.float32
-        )
+        return _likeness_fit(cos)
 
     def _trade_reason(self, si: int, ji: int) -> tuple[float, str]:
         """The seeker text most in the words of the job's trade, and the fit that gave."""
@@ -593,7 +597,7 @@ class _Prepared:
         )
         if best < _TEXT_MIN:
             return 0.0, ""
-        return min(_TEXT_BASE + _TEXT_SLOPE * best, _TEXT_CAP), f"说法相近：{text} ≈ {self.jobs[ji].title}"
+        return float(_likeness_fit(np.array([best]))[0]), f"说法相近：{text} ≈ {self.jobs[ji].title}"
 
     def _text_reason(self, si: int, ji: int) -> tuple[float, str]:
         """The seeker text and the job text most alike, and the fit their likeness gave."""
@@ -613,7 +617,7 @@ class _Prepared:
                 best, pair = cos, (t.strip(), own)
         if best < _TEXT_MIN:
             return 0.0, ""
-        return min(_TEXT_BASE + _TEXT_SLOPE * best, _TEXT_CAP), f"文字相近：{pair[0]} ≈ {pair[1]}"
+        return float(_likeness_fit(np.array([best]))[0]), f"文字相近：{pair[0]} ≈ {pair[1]}"
 
     def scores(self, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
         """Score matrix (len(rows) x jobs); -inf where a hard rule or lack of fit excludes the job."""
