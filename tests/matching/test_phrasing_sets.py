@@ -68,12 +68,13 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-m": (0.733, 0.855),
     "phrasings-y": (0.966, 0.988),
     "phrasings-zc": (0.911, 0.988),
+    "phrasings-zd": (0.733, 0.866),
 }
 
 
 def test_sets_are_there() -> None:
     assert [p.name for p in SETS] == [
-        f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb", "zc"]
+        f"phrasings-{x}.json" for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb", "zc", "zd"]
     ]
 
 
