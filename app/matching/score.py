@@ -563,6 +563,20 @@ class _Prepared:
         rare = len(gram) == 1 and self.lex.gram_idf(gram) >= _TEXT_RARE_IDF
         return _TEXT_SHARED if rare else 1
 
+    def ordered(
+        self, si: int, cand: npt.NDArray[np.int64], score: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.int64]:
+        """``cand`` best first.  Jobs whose scores tie (to the tenth of a point shown) are ordered by how much
+        of their own wording the seeker's words share: two jobs of one occupation (化妆师 and 美容师, both
+        read from "会做脸") are equals to the occupation, not to "做脸"."""
+        shown = np.round(score[cand], 1)
+        like = np.zeros(len(cand), np.float32)
+        texts = self.s_texts[si]
+        if texts and len(np.unique(shown)) < len(shown):
+            pid, _ = self._text_postings()
+            like = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)[pid[cand]]
+        return cand[np.lexsort((cand, -like, -shown))]
+
     def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         pid, _ = self._text_postings()
         cos = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
@@ -780,6 +794,10 @@ def _salary_value(expected: int | None, smin: int | None, smax: int | None) -> f
     return min(max(top / expected, 0.0), 1.0) * 0.6
 
 
+# How many jobs beyond the k asked for are looked at when ties at the k-th place are ordered.
+_TIE_SPARE = 8
+
+
 def _priority_key(s: SeekerIn, priority: Sequence[str]) -> int:
     ranks = [priority.index(t) for t in s.tags if t in priority]
     return min(ranks) if ranks else len(priority)
@@ -815,14 +833,16 @@ def rank(
         for start in range(0, len(active), _CHUNK):
             rows = active[start : start + _CHUNK]
             score, fit = prep.scores(rows)
+            # a few more than k, so that a job tied with the k-th can still be ordered in by its wording
+            wide = min(k + _TIE_SPARE, nj)
             top = (
-                np.argpartition(-score, k - 1, axis=1)[:, :k]
-                if k < nj
+                np.argpartition(-score, wide - 1, axis=1)[:, :wide]
+                if wide < nj
                 else np.tile(np.arange(nj), (len(rows), 1))
             )
             for r, si in enumerate(rows):
                 cand = top[r][np.isfinite(score[r, top[r]])]
-                cand = cand[np.lexsort((cand, -score[r, cand]))]
+                cand = prep.ordered(int(si), cand, score[r])[:k]
                 results[int(si)].matches.extend(
                     prep.explain(int(si), int(ji), float(score[r, ji]), float(fit[r, ji])) for ji in cand
                 )
@@ -842,7 +862,7 @@ def rank(
         )
         for r, si in enumerate(rows):
             c = top[r][np.isfinite(score[r, top[r]])]
-            c = c[np.lexsort((c, -score[r, c]))]
+            c = prep.ordered(int(si), c, score[r])
             cands[int(si)] = [(int(ji), float(score[r, ji]), float(fit[r, ji])) for ji in c]
             if depth < nj and len(c) == depth:
                 cands[int(si)].append((-1, 0.0, 0.0))  # marker: more candidates exist
