@@ -567,8 +567,8 @@ class _Prepared:
         self, si: int, cand: npt.NDArray[np.int64], score: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.int64]:
         """``cand`` best first.  Jobs whose scores tie (to the tenth of a point shown) are ordered by how much
-        of their own wording the seeker's words share: two jobs of one occupation (化妆师 and 美容师, both
-        read from "会做脸") are equals to the occupation, not to "做脸"."""
+        of their own wording the seeker's words share, not by their place in the list: 保安员 and 小区保安 are
+        equals to the occupation read from "在小区门岗当保安", not to its words."""
         shown = np.round(score[cand], 1)
         like = np.zeros(len(cand), np.float32)
         texts = self.s_texts[si]
