@@ -145,6 +145,8 @@ _GENERIC_TAILS = (
     "杂活",
     "技术员",
     "操作员",
+    # "电脑横机操作工", "线切割操作工": the machine says the trade, 操作工 only that he runs it
+    "操作工",
     "活",
     "类",
     "等",
@@ -729,7 +731,7 @@ class Lexicon:
         for hit in list(best.values()):
             for code, term, w in self._related.get(hit.code, ()):
                 occ = self.occupations[code]
-                keep(OccupationHit(code, occ.name, round(hit.score * w, 1), hit.phrase, term, hit.kind))
+                keep(OccupationHit(code, occ.name, round(hit.score * w, 1), hit.phrase, term, "related"))
         return sorted(self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code))
 
     def _specific_first(

@@ -180,6 +180,10 @@ def _readings(lex: Lexicon, text: str, source: str, factor: float = 1.0) -> list
         assert occ is not None
         return [_Reading(occ.code, occ.name, factor, text, source)]
     hits = lex.normalize(text, limit=6)
+    if source == "title":
+        # a job offer names its own trade: the nearest everyday job a labourer's wording also stands for
+        # (电子设备装接工 -> 流水线操作工) would make an SMT post every line worker's match
+        hits = [h for h in hits if h.kind != "related"]
     top = hits[0].score if hits else 0.0
     # A reading strong in its own right stays even when another is stronger ("工地上扛水泥 搬东西"):
     # the cut-off is _KEEP_RELATIVE of the strongest or _KEEP_ABSOLUTE, whichever is lower.

@@ -269,3 +269,17 @@ def test_jobs_tied_on_the_occupation_are_ordered_by_the_words_the_seeker_shares_
     # the tie is also ordered when it sits at the edge of the top k
     (res,) = rank([seeker], jobs, per_seeker=1)
     assert [m.job_ref for m in res.matches] == ["estate"]
+
+
+def test_a_job_title_is_read_as_its_own_trade_not_as_the_line_work_it_is_near() -> None:
+    from app.matching.score import _readings
+
+    lex = get_lexicon()
+    # a labourer's 打端子 also stands for the line work job offers post; an SMT post's title does not
+    assert "流水线操作工" in {r.term for r in _readings(lex, "打端子", "skill")}
+    assert "流水线操作工" not in {r.term for r in _readings(lex, "SMT贴片机操作员", "title")}
+    # the machine before 操作工 is the head of the title, well ahead of the line work 操作工 alone names
+    for title, trade in (("电脑横机操作工", "横机工"), ("线切割操作工", "线切割工")):
+        first, second = lex.normalize(title)[:2]
+        assert first.term == trade and first.score - second.score > 10
+    assert lex.normalize("流水线操作工")[0].term == "流水线操作工"
