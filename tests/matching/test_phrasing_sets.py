@@ -72,8 +72,8 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-ze": (0.766, 0.888),
     "phrasings-zf": (0.8, 0.888),
     "phrasings-zg": (0.755, 0.877),
-    "phrasings-zh": (0.744, 0.877),
-    "phrasings-zi": (0.755, 0.9),
+    "phrasings-zh": (0.755, 0.888),
+    "phrasings-zi": (0.788, 0.911),
 }
 
 

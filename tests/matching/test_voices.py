@@ -283,3 +283,14 @@ def test_a_job_title_is_read_as_its_own_trade_not_as_the_line_work_it_is_near() 
         first, second = lex.normalize(title)[:2]
         assert first.term == trade and first.score - second.score > 10
     assert lex.normalize("流水线操作工")[0].term == "流水线操作工"
+
+
+def test_a_certificate_every_food_and_care_worker_holds_names_no_trade() -> None:
+    from app.matching.score import _readings
+
+    lex = get_lexicon()
+    # 健康证 is asked of cooks, canteen staff, carers, cleaners and shop staff alike: at most a weak hint
+    assert all(r.weight < 0.5 for r in _readings(lex, "健康证", "certificate"))
+    jobs = [JobIn("canteen", "食堂打饭员"), JobIn("fish", "水产档口杀鱼工")]
+    seeker = SeekerIn("s", skills=("农贸市场杀鱼",), certificates=("健康证",))
+    assert _top(seeker, jobs)[0] == "fish"
