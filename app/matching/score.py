@@ -85,9 +85,11 @@ _GUESS_BASE, _GUESS_SLOPE, _GUESS_CAP = 0.3, 0.5, 0.55
 # Direct text likeness when the seeker's readings link no job of the list at _TEXT_GATE or more
 # ("烤串师傅" has no reading, "车场收费管理" only weak ones): the cosine of the letters of each of his own texts
 # with a job's title and required skills (Lexicon.text_vector) gives a fit of _TEXT_BASE + _TEXT_SLOPE x
-# cosine, at most _TEXT_CAP, from a cosine of _TEXT_MIN up.  A seeker any reading links to a job never gets
-# it, so a likeness never outranks a reading; it ranks jobs among themselves where nothing else does.
-_TEXT_GATE = FIT_MIN
+# cosine, at most _TEXT_CAP, from a cosine of _TEXT_MIN up.  A seeker a reading links to a job at _TEXT_GATE
+# never gets it.  Below that the best reading is a side word or a guess ("看油锅" read as a canteen's), no
+# surer than the letters of his own words ("炸" of 食品油炸工), so the likeness may rank a job above it; it
+# never outranks a reading of _TEXT_CAP or more.
+_TEXT_GATE = 0.6
 _TEXT_MIN = 0.1
 # One common letter in common is chance ("养猪" and "养老护理员", "种菜" and "菜鸟驿站"): a likeness needs two
 # letters or pairs in common, or one letter the phrases of at most about four everyday job names use

@@ -294,3 +294,16 @@ def test_a_certificate_every_food_and_care_worker_holds_names_no_trade() -> None
     jobs = [JobIn("canteen", "食堂打饭员"), JobIn("fish", "水产档口杀鱼工")]
     seeker = SeekerIn("s", skills=("农贸市场杀鱼",), certificates=("健康证",))
     assert _top(seeker, jobs)[0] == "fish"
+
+
+def test_a_weak_reading_does_not_shut_out_the_likeness_of_his_own_words() -> None:
+    # 炸薯条 reads only weakly as a canteen's work; the letters of 炸 still say 食品油炸工
+    jobs = [
+        JobIn("canteen", "团餐配餐员", skills_required=("盒饭分装",)),
+        JobIn("fryer", "食品油炸工", skills_required=("油炸设备操作",)),
+    ]
+    (res,) = rank([SeekerIn("s", skills=("炸薯条",))], jobs, per_seeker=2)
+    by_ref = {m.job_ref: m for m in res.matches}
+    assert set(by_ref) == {"canteen", "fryer"}
+    assert by_ref["fryer"].reasons[0].startswith("说法相近")
+    assert by_ref["canteen"].components["skill"] < 0.6
