@@ -74,13 +74,28 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zg": (0.766, 0.911),
     "phrasings-zh": (0.811, 0.955),
     "phrasings-zi": (0.822, 0.944),
+    "phrasings-zj": (0.844, 0.955),
+    "phrasings-zk": (0.744, 0.933),
 }
 
 
 def test_sets_are_there() -> None:
     assert [p.name for p in SETS] == [
         f"phrasings-{x}.json"
-        for x in [*"abcdefghijklmnopqrstuvwxyz", "za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi"]
+        for x in [
+            *"abcdefghijklmnopqrstuvwxyz",
+            "za",
+            "zb",
+            "zc",
+            "zd",
+            "ze",
+            "zf",
+            "zg",
+            "zh",
+            "zi",
+            "zj",
+            "zk",
+        ]
     ]
 
 
