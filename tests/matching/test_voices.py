@@ -191,7 +191,7 @@ def test_with_nothing_read_a_weak_likeness_of_the_whole_text_still_counts() -> N
     assert not lex.is_recognised(text)
     assert 12 <= lex.guess(text, 1)[0].score < 18
     reads = _readings(lex, text, "skill")
-    assert reads and "摊商" in {r.term for r in reads} and all(r.weight < 0.45 for r in reads)
+    assert reads and all(r.weight < 0.45 for r in reads)  # a guess, weaker than any reading
     jobs = [JobIn("stall", "摊商"), JobIn("cook", "中式烹调师"), JobIn("guard", "保安员")]
     assert _top(SeekerIn("s", skills=(text,)), jobs)[0] == "stall"
 
