@@ -76,6 +76,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zi": (0.844, 0.977),
     "phrasings-zj": (0.877, 0.977),
     "phrasings-zk": (0.755, 0.933),
+    "phrasings-zl": (0.866, 0.966),
 }
 
 
