@@ -77,6 +77,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zj": (0.877, 0.977),
     "phrasings-zk": (0.755, 0.933),
     "phrasings-zl": (0.866, 0.966),
+    "phrasings-zm": (0.911, 0.966),
 }
 
 
@@ -96,6 +97,8 @@ def test_sets_are_there() -> None:
             "zi",
             "zj",
             "zk",
+            "zl",
+            "zm",
         ]
     ]
 
