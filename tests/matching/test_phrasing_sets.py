@@ -77,6 +77,8 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zk": (0.788, 0.955),
     "phrasings-zl": (0.877, 0.966),
     "phrasings-zm": (0.899, 0.966),
+    "phrasings-zn": (0.877, 0.933),
+    "phrasings-zo": (0.711, 0.888),
 }
 
 
@@ -98,6 +100,8 @@ def test_sets_are_there() -> None:
             "zk",
             "zl",
             "zm",
+            "zn",
+            "zo",
         ]
     ]
 
