@@ -579,14 +579,16 @@ class _Prepared:
         like = np.zeros(len(cand), np.float32)
         texts = self.s_texts[si]
         if texts and len(np.unique(shown)) < len(shown):
-            pid, _ = self._text_postings()
-            like = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)[pid[cand]]
+            like = self._job_cos(texts)[cand]
         return cand[np.lexsort((cand, -like, -shown))]
 
-    def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def _job_cos(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """For each job, the cosine of its texts with the likest of the seeker's texts."""
         pid, _ = self._text_postings()
-        cos = np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
-        return _likeness_fit(cos)[pid]
+        return np.max(np.stack([self._cosines(t) for t in texts]), axis=0)[pid]
+
+    def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return _likeness_fit(self._job_cos(texts))
 
     def _trade_cos(self, text: str) -> npt.NDArray[np.float32]:
         """Cosine of one seeker text with the words of each job's trade (its title readings' phrases)."""
