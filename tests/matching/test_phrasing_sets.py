@@ -79,6 +79,8 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zm": (0.899, 0.966),
     "phrasings-zn": (0.877, 0.933),
     "phrasings-zo": (0.711, 0.888),
+    "phrasings-zp": (0.822, 0.988),
+    "phrasings-zq": (0.555, 0.755),
 }
 
 
@@ -102,6 +104,8 @@ def test_sets_are_there() -> None:
             "zm",
             "zn",
             "zo",
+            "zp",
+            "zq",
         ]
     ]
 
