@@ -60,6 +60,8 @@ _SEPARABLE_GAP = 3
 _AS_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[当做](?=[\u4e00-\u9fff]{2})")
 _VERB_COMPLEMENTS = frozenset("拾着了过到上下出进回开完好得始起住走掉成")
 _SEPARABLE_WEIGHT = 0.9
+# The letter that makes a trade a worker: 焊接 -> 焊接工, 配送 -> 配送员.
+_ROLE_LETTERS = frozenset("工员师手匠")
 # "把包裹送到…", "把货摆上架": the object before the verb of work, brought by 把 (one to four letters of it).
 _BA_RE = re.compile(
     "把([\u4e00-\u9fff]{1,4}?)([" + "".join(sorted(_SEPARABLE_VERBS | set("摆码分叠挂卸运抬放"))) + "])"
@@ -147,6 +149,10 @@ _GENERIC_TAILS = (
     "操作员",
     # "电脑横机操作工", "线切割操作工": the machine says the trade, 操作工 only that he runs it
     "操作工",
+    # "烟花爆竹生产工", "沙发制作工": what is made says the trade, not that it is made
+    "生产工",
+    "制作工",
+    "加工工",
     "活",
     "类",
     "等",
@@ -423,6 +429,7 @@ class Lexicon:
         # machines, materials, tasks and workplaces they name them by; more_trades.csv: further trades of
         # the classification they take up.  All read the same way; the first two make a code "everyday"
         # for the search of recruiting titles.
+        families: dict[tuple[str, str], None] = {}
         for name in ("colloquial.csv", "trade_words.csv", "more_trades.csv"):
             for row in _read_csv(name):
                 code = row["code"]
@@ -432,6 +439,12 @@ class Lexicon:
                     self._everyday.add(code)
                 weight = float(row.get("weight") or 1.0)
                 self._add(row["phrase"], _Entry(code, row["term"], row["kind"], weight, row["phrase"]))
+                families.setdefault((code, row["term"]), None)
+        # A trade's own name is one of its phrases ("烧录员", "波峰焊工"), where no table gave the name to
+        # any trade: a recruiter posts the job under it.
+        for code, term in families:
+            if basic(term) not in self._index:
+                self._add(term, _Entry(code, term, "colloquial", 1.0, term))
 
         for row in _read_csv("related.csv"):
             if row["code"] in self.occupations and row["to_code"] in self.occupations:
@@ -796,8 +809,9 @@ class Lexicon:
                 if snd is None:
                     continue
                 for key in sounds.get(snd, ()):
-                    same = sum(a == b for a, b in zip(key, seg[i:j], strict=True))
-                    if 0 < same < len(key) and 2 * same >= len(key):
+                    # the letters in common must say more than that it is a worker: "开袋工" is no 带工
+                    same = sum(a == b and a not in _ROLE_LETTERS for a, b in zip(key, seg[i:j], strict=True))
+                    if 0 < same < len(key) and 2 * sum(map(str.__eq__, key, seg[i:j])) >= len(key):
                         fix = key
                         break
                 if fix:
@@ -850,10 +864,20 @@ class Lexicon:
         for i, j in spans:
             for key in {(e.code, e.term) for e in words[(i, j)]}:
                 support[key] = support.get(key, 0) + (j - i)
+        # spans that the span ending the text starts inside of ("超声波[焊接]" with "焊接工")
+        overlapped = {(i, j) for i, j in spans for k, m in spans if m >= end and i < k < j}
         hits: list[OccupationHit] = []
         for i, j in spans:
             # a rank word after the trade ("钢筋大工") is no head even where the table knows it as a post
-            at_head = 0.0 if i >= end else 1.0 if j >= end else (0.4 if j >= end - 1 else 0.0)
+            # "超声波焊接工", "电动车维修工": a phrase followed only by the worker's letter is the head, though the
+            # generic "焊接工", "维修工" overlapping it also ends the title
+            at_head = (
+                0.0
+                if i >= end
+                else 1.0
+                if j >= end or (j == end - 1 and seg[j] in _ROLE_LETTERS and (i, j) in overlapped)
+                else (0.4 if j >= end - 1 else 0.0)
+            )
             for entry in words[(i, j)]:
                 # A list of chores ("洗衣做饭拖地") has no head noun: a job most of the list names ranks as if
                 # it stood at the end, so the last chore alone does not decide.

@@ -307,3 +307,45 @@ def test_a_weak_reading_does_not_shut_out_the_likeness_of_his_own_words() -> Non
     assert set(by_ref) == {"canteen", "fryer"}
     assert by_ref["fryer"].reasons[0].startswith("说法相近")
     assert by_ref["canteen"].components["skill"] < 0.6
+
+
+def test_a_trade_followed_by_the_workers_letter_heads_the_title_over_a_generic_overlap() -> None:
+    lex = get_lexicon()
+    # "农机维修|工": 维修工 (any repairer), 压榨工 (a sugar mill's) overlap the trade and also end the title
+    for title, trade, generic in (
+        ("食用油压榨工", "榨油工", "制糖工"),
+        ("农机维修工", "农机修理工", "维修工"),
+        ("桶装水配送员", "送水员", "外卖骑手"),
+        ("列车乘务员", "铁路乘务员", "乘务员"),
+    ):
+        terms = [h.term for h in lex.normalize(title)]
+        assert terms.index(trade) < terms.index(generic), title
+    # a phrase before the worker's letter with nothing overlapping it stays a modifier ("油站工" is no 油站)
+    first = lex.normalize("焊接工")[0]
+    assert first.term == "电焊工"
+
+
+def test_what_is_made_heads_the_title_not_that_it_is_made() -> None:
+    lex = get_lexicon()
+    # 生产工, 制作工, 加工工 after the product say only that it is made, as 操作工 after a machine
+    assert lex.normalize("烟花爆竹生产工")[0].term == "烟花爆竹工"
+    assert lex.normalize("沙发制作工")[0].term == "沙发工"
+
+
+def test_a_trades_own_name_reads_it_where_no_table_gave_the_name_to_any_trade() -> None:
+    lex = get_lexicon()
+    # the 烧录员 family had 刷程序, 烧写员 ...; a post titled with its name read as 电子设备调试工 through 烧录
+    first = lex.normalize("程序烧录员")[0]
+    assert (first.code, first.term) == ("6-25-04-07", "烧录员")
+    assert lex.normalize("波峰焊工")[0].term == "波峰焊工"
+    # a name the tables give to another trade stays that trade's
+    assert lex.normalize("叠片工")[0].term == "卷绕工"
+
+
+def test_a_homophone_sharing_only_the_workers_letter_is_no_typo() -> None:
+    lex = get_lexicon()
+    # 开袋工 (a garment post) sounds like 开带工 but 袋工 shares only 工 with 带工 (a labour broker)
+    assert all(h.term != "劳务经纪人" for h in lex.normalize("开袋工"))
+    # a typo that shares a letter of the trade is still put right
+    assert lex.normalize("电悍工")[0].term == "电焊工"
+    assert lex.normalize("会开插车")[0].term == "叉车司机"
