@@ -264,6 +264,12 @@ def _formal_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _plain_pinyin() -> dict[str, str]:
+    """Toneless syllable of each common character, as pinyin.csv gives it (no folding)."""
+    return {row["char"]: row["pinyin"] for row in _read_csv("pinyin.csv")}
+
+
+@lru_cache(maxsize=1)
 def _pinyin() -> dict[str, str]:
     """Toneless syllable of each common character, folded the way a pinyin keyboard's typos fold:
     front and back nasals (yin = ying, shen = sheng) and flat and curled tongue (zh = z, ch = c, sh = s)."""
@@ -288,6 +294,11 @@ def _sound(text: str) -> tuple[str, ...] | None:
             return None
         out.append(py)
     return tuple(out)
+
+
+def _same_plain_sound(a: str, b: str) -> bool:
+    plain = _plain_pinyin()
+    return all(x == y or (x in plain and plain.get(x) == plain.get(y)) for x, y in zip(a, b, strict=True))
 
 
 def _ba_inverted(seg: str) -> str:
@@ -812,6 +823,10 @@ class Lexicon:
                     # the letters in common must say more than that it is a worker: "开袋工" is no 带工
                     same = sum(a == b and a not in _ROLE_LETTERS for a, b in zip(key, seg[i:j], strict=True))
                     if 0 < same < len(key) and 2 * sum(map(str.__eq__, key, seg[i:j])) >= len(key):
+                        # two letters, one of them the same, are too short to be sure of a folded sound: the
+                        # other must sound exactly alike ("席梦思厂" is no 石厂, "进站" no 井站; 电悍 is 电焊)
+                        if len(key) == 2 and not _same_plain_sound(key, seg[i:j]):
+                            continue
                         fix = key
                         break
                 if fix:

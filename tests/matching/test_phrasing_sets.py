@@ -70,7 +70,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zd": (0.921, 1.0),
     "phrasings-ze": (0.91, 1.0),
     "phrasings-zf": (0.866, 0.955),
-    "phrasings-zg": (0.832, 0.955),
+    "phrasings-zg": (0.855, 0.966),
     "phrasings-zh": (0.855, 0.977),
     "phrasings-zi": (0.91, 0.966),
     "phrasings-zj": (0.877, 0.977),

@@ -349,3 +349,13 @@ def test_a_homophone_sharing_only_the_workers_letter_is_no_typo() -> None:
     # a typo that shares a letter of the trade is still put right
     assert lex.normalize("电悍工")[0].term == "电焊工"
     assert lex.normalize("会开插车")[0].term == "叉车司机"
+
+
+def test_a_two_letter_homophone_must_sound_exactly_alike() -> None:
+    lex = get_lexicon()
+    # folded sounds (si = shi, jin = jing) are too loose for two letters: 席梦思厂 is no 石厂 (a quarry), 进站 no 井站
+    assert all(h.term != "露天采矿工" for h in lex.normalize("席梦思厂干过"))
+    assert all(h.term != "采气工" for h in lex.normalize("扫码引导进站"))
+    # a letter that sounds exactly alike is still put right
+    assert lex.normalize("会保接")[0].term == lex.normalize("会保洁")[0].term
+    assert lex.normalize("砌转")[0].term == lex.normalize("砌砖")[0].term
