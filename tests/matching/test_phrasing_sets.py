@@ -81,6 +81,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zo": (0.743, 0.899),
     "phrasings-zp": (0.843, 0.988),
     "phrasings-zq": (0.632, 0.81),
+    "phrasings-zr": (0.711, 0.966),
 }
 
 
@@ -106,6 +107,7 @@ def test_sets_are_there() -> None:
             "zo",
             "zp",
             "zq",
+            "zr",
         ]
     ]
 
