@@ -82,6 +82,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zp": (0.843, 0.988),
     "phrasings-zq": (0.632, 0.81),
     "phrasings-zr": (0.711, 0.966),
+    "phrasings-zs": (0.811, 0.933),
 }
 
 
@@ -108,6 +109,7 @@ def test_sets_are_there() -> None:
             "zp",
             "zq",
             "zr",
+            "zs",
         ]
     ]
 
