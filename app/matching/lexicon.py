@@ -685,6 +685,9 @@ class Lexicon:
         if not text:
             return sorted(self._specific_first(best, exact), key=lambda h: (-h.score, len(h.code), h.code))
         segments = clean_segments(text)
+        if exact:
+            # a phrase of the table whole ("温泉服务员") is not cut by cleaning: 温泉 is no place in front here
+            segments = [seg for seg in segments if len(seg) >= len(whole) or seg not in whole]
         # "能吃苦", "听指挥", "00后 能上夜班": what kind of worker, not which trade.
         traits = [seg for seg in segments if _is_trait(seg)]
         if traits:

@@ -82,8 +82,8 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zp": (0.843, 0.988),
     "phrasings-zq": (0.666, 0.855),
     "phrasings-zr": (0.81, 0.988),
-    "phrasings-zs": (0.81, 0.932),
-    "phrasings-zt": (0.755, 0.9),
+    "phrasings-zs": (0.832, 0.932),
+    "phrasings-zt": (0.755, 0.899),
 }
 
 

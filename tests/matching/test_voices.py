@@ -359,3 +359,13 @@ def test_a_two_letter_homophone_must_sound_exactly_alike() -> None:
     # a letter that sounds exactly alike is still put right
     assert lex.normalize("会保接")[0].term == lex.normalize("会保洁")[0].term
     assert lex.normalize("砌转")[0].term == lex.normalize("砌砖")[0].term
+
+
+def test_a_phrase_of_the_table_whole_is_not_cut_by_cleaning() -> None:
+    lex = get_lexicon()
+    # 温泉 is also a county, and cleaning drops a place in front of a title; here it is the workplace
+    hits = lex.normalize("温泉服务员")
+    assert hits[0].term == "温泉服务员"
+    assert all(h.term != "餐厅服务员" for h in hits)
+    # a place in front of a title the table does not know whole is still dropped
+    assert lex.normalize("天水电焊工")[0].term == "电焊工"
