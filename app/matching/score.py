@@ -10,7 +10,8 @@ Score (0-100, one decimal):
 where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
 
 Components (all 0-1): ``skill`` (1 same job, 0.85 same occupation code, 0.45 same unit group, scaled by
-how sure the normalisation was; 0.6x when only the job's required skills match; 0.3-0.45 from the letters
+how sure the normalisation was, a job title read at 0.8 or more counting as sure; 0.6x when only the job's
+required skills match; 0.3-0.45 from the letters
 the seeker's own texts share with a job's title and required skills when none of his readings links any job),
 ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
@@ -69,6 +70,7 @@ DEFAULT_PRIORITY: tuple[str, ...] = (
 FIT_MIN = 0.3
 _SIM_TERM, _SIM_CODE, _SIM_GROUP = 1.0, 0.85, 0.45
 _JOB_SKILL_FACTOR = 0.6
+_JOB_SURE = 0.8
 _SANWU_WELFARE_FIT = 0.9
 _CHUNK = 512
 # Readings: kept when within _KEEP_RELATIVE of the strongest or at least _KEEP_ABSOLUTE strong.
@@ -382,6 +384,15 @@ class _Prepared:
                     reads += _readings(lex, j.occupation, "title")
                 for s in j.skills_required:
                     reads += _readings(lex, s, "skill", _JOB_SKILL_FACTOR)
+                # A title that names a trade at _JOB_SURE or more names it fully: how much of the title the
+                # phrase covers says how narrow the post is, not whether it is that trade (厂区巡逻员 is as
+                # much a guard's post as 保安员); among such equals the wording decides (``ordered``).
+                reads = [
+                    replace(
+                        r, weight=min(1.0 if r.source == "title" else _JOB_SKILL_FACTOR, r.weight / _JOB_SURE)
+                    )
+                    for r in reads
+                ]
                 profile_cache[pk] = reads
             self.j_read.append(reads)
         self.j_open = np.array(

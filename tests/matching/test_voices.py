@@ -369,3 +369,12 @@ def test_a_phrase_of_the_table_whole_is_not_cut_by_cleaning() -> None:
     assert all(h.term != "餐厅服务员" for h in hits)
     # a place in front of a title the table does not know whole is still dropped
     assert lex.normalize("天水电焊工")[0].term == "电焊工"
+
+
+def test_a_title_that_names_a_trade_names_it_fully_and_the_wording_decides() -> None:
+    # 厂区巡逻员 reads as a guard's post less strongly than 保安员 only because 厂区 narrows it
+    jobs = [JobIn("guard", "保安员"), JobIn("patrol", "厂区巡逻员")]
+    (res,) = rank([SeekerIn("s", skills=("夜里在厂区巡逻",))], jobs, per_seeker=2)
+    first, second = res.matches
+    assert first.job_ref == "patrol"
+    assert first.components["skill"] == second.components["skill"]
