@@ -153,6 +153,9 @@ _GENERIC_TAILS = (
     "生产工",
     "制作工",
     "加工工",
+    # "拉链装配工", "输液器组装工": what is put together says the trade, not that it is put together
+    "装配工",
+    "组装工",
     "活",
     "类",
     "等",

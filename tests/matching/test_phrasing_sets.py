@@ -84,8 +84,8 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zr": (0.832, 0.988),
     "phrasings-zs": (0.866, 0.955),
     "phrasings-zt": (0.788, 0.899),
-    "phrasings-zu": (0.766, 0.888),
-    "phrasings-zv": (0.8, 0.922),
+    "phrasings-zu": (0.777, 0.899),
+    "phrasings-zv": (0.799, 0.921),
 }
 
 

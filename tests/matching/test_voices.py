@@ -330,6 +330,9 @@ def test_what_is_made_heads_the_title_not_that_it_is_made() -> None:
     # 生产工, 制作工, 加工工 after the product say only that it is made, as 操作工 after a machine
     assert lex.normalize("烟花爆竹生产工")[0].term == "烟花爆竹工"
     assert lex.normalize("沙发制作工")[0].term == "沙发工"
+    # and 装配工 after what is put together (装配工 alone stays the line's assembler)
+    assert lex.normalize("打火机装配工")[0].term == "日用五金工"
+    assert lex.normalize("装配工")[0].term == "装配工"
 
 
 def test_a_trades_own_name_reads_it_where_no_table_gave_the_name_to_any_trade() -> None:
