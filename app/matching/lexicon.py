@@ -826,9 +826,11 @@ class Lexicon:
                 if snd is None:
                     continue
                 for key in sounds.get(snd, ()):
+                    pairs = list(zip(key, seg[i:j], strict=True))
+                    same = sum(a == b for a, b in pairs)
                     # the letters in common must say more than that it is a worker: "开袋工" is no 带工
-                    same = sum(a == b and a not in _ROLE_LETTERS for a, b in zip(key, seg[i:j], strict=True))
-                    if 0 < same < len(key) and 2 * sum(map(str.__eq__, key, seg[i:j])) >= len(key):
+                    telling = sum(a == b and a not in _ROLE_LETTERS for a, b in pairs)
+                    if telling and same < len(key) and 2 * same >= len(key):
                         # two letters, one of them the same, are too short to be sure of a folded sound: the
                         # other must sound exactly alike ("席梦思厂" is no 石厂, "进站" no 井站; 电悍 is 电焊)
                         if len(key) == 2 and not _same_plain_sound(key, seg[i:j]):

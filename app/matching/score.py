@@ -11,8 +11,8 @@ where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
 
 Components (all 0-1): ``skill`` (1 same job, 0.85 same occupation code, 0.45 same unit group, scaled by
 how sure the normalisation was, a job title read at 0.8 or more counting as sure; 0.6x when only the job's
-required skills match; 0.3-0.45 from the letters
-the seeker's own texts share with a job's title and required skills when none of his readings links any job),
+required skills match; 0.3-0.45 from the letters the seeker's own texts share with a job's title and
+required skills when none of his readings links any job),
 ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
 (1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
