@@ -185,6 +185,8 @@ _DIALECT_WEIGHT = 0.97
 _GENERATION_RE = re.compile(r"(?<![0-9])[0-9]0后")
 # A reading through a homophone typo ("电悍") is a little less sure than the same phrase spelt right.
 _HOMOPHONE_WEIGHT = 0.92
+# The longest text (framing stripped) in which a two-letter phrase is read through a homophone typo.
+_SHORT_TYPO_TEXT = 2
 # How far below the best detailed occupation a category read from part of the same text ranks.
 _CATEGORY_STEP = 0.5
 _KIND_WEIGHT = {
@@ -832,8 +834,12 @@ class Lexicon:
                     telling = sum(a == b and a not in _ROLE_LETTERS for a, b in pairs)
                     if telling and same < len(key) and 2 * same >= len(key):
                         # two letters, one of them the same, are too short to be sure of a folded sound: the
-                        # other must sound exactly alike ("席梦思厂" is no 石厂, "进站" no 井站; 电悍 is 电焊)
-                        if len(key) == 2 and not _same_plain_sound(key, seg[i:j]):
+                        # other must sound exactly alike ("席梦思厂" is no 石厂, "进站" no 井站; 电悍 is 电焊), and
+                        # the text must be the mistyped word itself ("保接"): in a longer one two letters that
+                        # sound like a phrase are more often another word (打油茶 is no 油叉, 采盐 no 采烟)
+                        if len(key) == 2 and (
+                            len(seg) > _SHORT_TYPO_TEXT or not _same_plain_sound(key, seg[i:j])
+                        ):
                             continue
                         fix = key
                         break

@@ -359,9 +359,12 @@ def test_a_two_letter_homophone_must_sound_exactly_alike() -> None:
     # folded sounds (si = shi, jin = jing) are too loose for two letters: 席梦思厂 is no 石厂 (a quarry), 进站 no 井站
     assert all(h.term != "露天采矿工" for h in lex.normalize("席梦思厂干过"))
     assert all(h.term != "采气工" for h in lex.normalize("扫码引导进站"))
-    # a letter that sounds exactly alike is still put right
+    # a letter that sounds exactly alike is still put right where the text is the mistyped word itself
     assert lex.normalize("会保接")[0].term == lex.normalize("会保洁")[0].term
     assert lex.normalize("砌转")[0].term == lex.normalize("砌砖")[0].term
+    # in a longer text two letters that sound like a phrase are more often another word: 打油茶 is no 油叉
+    assert all(h.term != "叉车司机" for h in lex.normalize("打油茶"))
+    assert all(h.term != "模特" for h in lex.normalize("换铜模"))
 
 
 def test_a_phrase_of_the_table_whole_is_not_cut_by_cleaning() -> None:
