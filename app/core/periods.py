@@ -1,18 +1,21 @@
-"""Reporting periods: ``2019``, ``2019-H1``, ``2019-Q3``, ``2019-07``."""
+"""Reporting periods: ``2019``, ``2019-H1``, ``2019-Q3``, ``2019-07``.
+
+Years run 2000-2099: the cooperation's records begin this century, and a year such as 0001 or 9999 has
+no midnight in every time zone a report converts to (it overflowed the database's date range)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-PERIOD_PATTERN = r"^\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+PERIOD_PATTERN = r"^20\d{2}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 _RE = re.compile(PERIOD_PATTERN)
 
 
 def parse_period(period: str) -> tuple[date, date]:
     """Return the first and last day of a period; ValueError for anything else."""
     if not _RE.match(period):
-        raise ValueError("期间格式应为 2019、2019-H1、2019-Q3 或 2019-07")
+        raise ValueError("期间格式应为 2019、2019-H1、2019-Q3 或 2019-07（2000—2099 年）")
     year = int(period[:4])
     if len(period) == 4:
         return date(year, 1, 1), date(year, 12, 31)

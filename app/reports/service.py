@@ -65,7 +65,7 @@ JOBS_PER_YEAR = 1000
 ZERO_EMPLOYMENT_TAG = "zero_employment"
 MIN_HOUSEHOLD_SERVICES = 3
 MIN_RECOMMENDATIONS = 3
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
 
 SHORTFALL_TEXT: dict[str, str] = {
     "no_service": "本期未获得就业服务",

@@ -108,7 +108,7 @@ def test_progress_http_contract(client: TestClient, admin: dict[str, str], make_
     r = client.get("/v1/reports/progress", params={"period": "2019-H1"}, headers=admin)
     assert r.status_code == 200
     assert r.json()["rows"] == [] and r.json()["totals"]["jobs"]["required_by_rule"] == 0
-    for bad in ("2019-H3", "2019-13", "19", "2019-Q5", ""):
+    for bad in ("2019-H3", "2019-13", "19", "2019-Q5", "", "0001", "9999-12", "1999"):
         resp = client.get("/v1/reports/progress", params={"period": bad}, headers=admin)
         assert resp.status_code == 422, bad
         assert resp.headers["content-type"].startswith("application/problem+json")

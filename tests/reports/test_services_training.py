@@ -188,9 +188,9 @@ def test_training_needs_http(
     session.commit()
     ok = client.get("/v1/reports/training-needs", params={"month": "2020-10"}, headers=admin)
     assert ok.status_code == 200 and ok.json()["total_seekers"] == 1
-    assert (
-        client.get("/v1/reports/training-needs", params={"month": "2020"}, headers=admin).status_code == 422
-    )
+    for bad in ("2020", "0001-01", "9999-12"):
+        resp = client.get("/v1/reports/training-needs", params={"month": bad}, headers=admin)
+        assert resp.status_code == 422, bad
     assert client.get("/v1/reports/training-needs", headers=admin).status_code == 422
     xlsx = client.get(
         "/v1/reports/training-needs", params={"month": "2020-10", "format": "xlsx"}, headers=admin
