@@ -190,7 +190,9 @@ class MatchOut(BaseModel):
     job: JobSummaryOut = Field(description="岗位摘要")
     score: float = Field(description="匹配分（0–100）")
     rank: int = Field(description="在该求职者推荐列表中的名次（1 为最佳）")
-    components: dict[str, float] = Field(description="分项得分（0–1）：skill、location、salary、housing 等")
+    components: dict[str, float] = Field(
+        description="分项得分（0–1）：skill、location、salary、housing、wording 等，含义同匹配预览"
+    )
     reasons: list[str] = Field(description="推荐理由")
     status: MatchStatus = Field(
         description="状态：proposed 待确认 → accepted 同意 / declined 拒绝 → interviewing 面试中 → "

@@ -88,7 +88,7 @@ class PreviewMatch(BaseModel):
     job_ref: str = Field(description="岗位引用")
     score: float = Field(ge=0, le=100, description="匹配得分（0–100）")
     components: dict[str, float] = Field(
-        description="分项得分（0–1）：skill 技能/工种契合、location 地点、salary 薪资、housing 住宿、meals 餐食、open_entry 零门槛；"
+        description="分项得分（0–1）：skill 技能/工种契合、location 地点、salary 薪资、housing 住宿、meals 餐食、open_entry 零门槛、wording 措辞相近（求职者原话与岗位名称、技能要求的文字相似度；工种判读未到满分时，它补足其余部分）；"
         "求职者填写了求职意向时另有 willingness 意愿（1 为其意向工种，0 为意向之外、仅凭技能可做的工种；意向之外的岗位排在意向岗位之后）"
     )
     reasons: list[str] = Field(description="推荐理由（中文）")

@@ -5,7 +5,9 @@ occupational fit ranks first; location, pay and housing order jobs of similar fi
 on the job fill each list below the occupational fits.
 
 Score (0-100, one decimal):
-  * occupational fit (``skill`` >= FIT_MIN): ``50 + 40*skill - 12*(skill - will) + 10*context``  -> 62..100
+  * occupational fit (``skill`` >= FIT_MIN): ``50 + 40*lead - 12*(skill - will) + 10*context``  -> 62..100,
+    ``lead = skill + (1 - skill) * min(1, 1.5*wording)``: the seeker's own words make up part of what
+    the occupation reading leaves unsure, none of a full one
   * open-entry filler (no fit needed):        ``20 + 20*context``           -> 20..40
 where ``context = 0.4*location + 0.3*salary + 0.25*housing + 0.05*meals``.
 
@@ -13,7 +15,8 @@ Components (all 0-1): ``skill`` (1 same job, 0.85 same occupation code, 0.45 sam
 how sure the normalisation was, a job title read at 0.8 or more counting as sure; 0.6x when only the job's
 required skills match; 0.3-0.45 from the letters the seeker's own texts share with a job's title and
 required skills when none of his readings links any job),
-``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
+``wording`` (the letter cosine of the likest of the seeker's texts with the job's title and required
+skills), ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
 (1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
 (1 when the job needs no prior skill), and ``willingness`` when the seeker named occupations he wants: the
@@ -71,6 +74,15 @@ FIT_MIN = 0.3
 _SIM_TERM, _SIM_CODE, _SIM_GROUP = 1.0, 0.85, 0.45
 _JOB_SKILL_FACTOR = 0.6
 _JOB_SURE = 0.8
+# How far the seeker's own words fill the gap an occupation reading below full leaves (``lead``): a code
+# holds close neighbours (a lighter and a valve assembler, a strawberry and a water-bamboo picker) and a long
+# text is read with noise, and the letters he shares with a job's own words tell them apart ("火机厂流水线"
+# and 打火机装配工).  A full reading is left as it is: 上灶 in a hotel kitchen is a cook's whatever 厨房 a
+# kitchen helper's title shares, and a labourer whose three fields all say home service is a 家政服务员 even
+# if one chore of his is a cleaner's title.  A cosine of 2/3 fills the whole gap.
+_WORDING_GAIN = 1.5
+# A wording reason is shown from this cosine up.
+_WORDING_SHOWN = 0.3
 _SANWU_WELFARE_FIT = 0.9
 _CHUNK = 512
 # Readings: kept when within _KEEP_RELATIVE of the strongest or at least _KEEP_ABSOLUTE strong.
@@ -457,6 +469,7 @@ class _Prepared:
         self._will_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
         self._text_rows: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.float32]] = {}
         self._text_cos: dict[str, npt.NDArray[np.float32]] = {}
+        self._like_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
         self._trade_cos_cache: dict[str, npt.NDArray[np.float32]] = {}
         self._trade_cols: npt.NDArray[np.int64] | None = None
         self._n_profiles = 0
@@ -516,7 +529,7 @@ class _Prepared:
         key = (self.s_sig[si], texts)
         out = self._text_rows.get(key)
         if out is None:
-            out = np.maximum(row, np.maximum(self._text_fit(texts), self._trade_fit(texts)))
+            out = np.maximum(row, np.maximum(_likeness_fit(self.like_row(si)), self._trade_fit(texts)))
             self._text_rows[key] = out
         return out
 
@@ -585,21 +598,30 @@ class _Prepared:
     ) -> npt.NDArray[np.int64]:
         """``cand`` best first.  Jobs whose scores tie (to the tenth of a point shown) are ordered by how much
         of their own wording the seeker's words share, not by their place in the list: 保安员 and 小区保安 are
-        equals to the occupation read from "在小区门岗当保安", not to its words."""
+        equals to the occupation read in full from "保安" (the wording counts in the score only below a full
+        reading), not to its words."""
         shown = np.round(score[cand], 1)
-        like = np.zeros(len(cand), np.float32)
-        texts = self.s_texts[si]
-        if texts and len(np.unique(shown)) < len(shown):
-            like = self._job_cos(texts)[cand]
+        like = self.like_row(si)[cand]
         return cand[np.lexsort((cand, -like, -shown))]
 
-    def _job_cos(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """For each job, the cosine of its texts with the likest of the seeker's texts."""
+    def like_row(self, si: int) -> npt.NDArray[np.float32]:
+        """For each job, the cosine of its texts with the likest of seeker ``si``'s texts (0 without texts)."""
         pid, _ = self._text_postings()
-        return np.max(np.stack([self._cosines(t) for t in texts]), axis=0)[pid]
+        return self._profile_like(si)[pid]
 
-    def _text_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return _likeness_fit(self._job_cos(texts))
+    def _profile_like(self, si: int) -> npt.NDArray[np.float32]:
+        # per job profile (jobs with the same texts), so that a seeker's row costs the distinct texts only
+        texts = self.s_texts[si]
+        row = self._like_rows.get(texts)
+        if row is None:
+            self._text_postings()  # sets _n_profiles
+            row = (
+                np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
+                if texts
+                else np.zeros(self._n_profiles, np.float32)
+            )
+            self._like_rows[texts] = row
+        return row
 
     def _trade_cos(self, text: str) -> npt.NDArray[np.float32]:
         """Cosine of one seeker text with the words of each job's trade (its title readings' phrases)."""
@@ -685,9 +707,25 @@ class _Prepared:
         # a public-welfare post is offered to a 三无 labourer of its county whatever he asked for
         will = np.where(sanwu & self.j_pw[None, :], fit, will)
         is_fit = fit >= FIT_MIN
-        score = np.where(is_fit, 50.0 + 40.0 * fit - _WILL * (fit - will) + 10.0 * ctx, 20.0 + 20.0 * ctx)
+        lead = self._lead(rows, fit)
+        score = np.where(is_fit, 50.0 + 40.0 * lead - _WILL * (fit - will) + 10.0 * ctx, 20.0 + 20.0 * ctx)
         score = np.where(allowed & (is_fit | self.j_open[None, :]), score, -np.inf)
         return score, fit
+
+    def _lead(self, rows: npt.NDArray[np.int64], fit: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """``fit + (1 - fit) * min(1, _WORDING_GAIN * wording)``, in place on float32: this is the full
+        seekers x jobs matrix of a chunk."""
+        if not len(rows):
+            return fit
+        pid, _ = self._text_postings()
+        lead = np.take(np.stack([self._profile_like(int(r)) for r in rows]), pid, axis=1)
+        lead *= np.float32(_WORDING_GAIN)
+        np.minimum(lead, np.float32(1.0), out=lead)
+        gap = np.minimum(fit, np.float32(1.0))
+        np.subtract(np.float32(1.0), gap, out=gap)
+        lead *= gap
+        lead += fit
+        return lead
 
     def _location(
         self,
@@ -740,6 +778,14 @@ class _Prepared:
                     skill, text = likeness, like_text
             if text:
                 reasons.append(text)
+            if (
+                fit < 1.0
+                and float(self.like_row(si)[ji]) >= _WORDING_SHOWN
+                and not text.startswith(("文字相近", "说法相近"))
+            ):
+                _, like_text = self._text_reason(si, ji)
+                if like_text:
+                    reasons.append(like_text)
         if j.public_welfare:
             reasons.append("公益性岗位，优先安置三无人员" if "sanwu" in s.tags else "公益性岗位（本县户籍）")
             if "sanwu" in s.tags:
@@ -789,6 +835,7 @@ class _Prepared:
             "housing": 1.0 if (j.housing_provided or not s.needs_housing) else 0.0,
             "meals": 1.0 if j.meals_provided else 0.5,
             "open_entry": 1.0 if self.j_open[ji] else 0.0,
+            "wording": round(float(self.like_row(si)[ji]), 3),
         }
         if self.s_will_sig[si] is not None and not (j.public_welfare and "sanwu" in s.tags):
             # 1: the job is what he asked for; 0: he asked for other work (only shown when he asked)

@@ -258,17 +258,44 @@ def test_a_ba_construction_is_read_in_verb_object_order() -> None:
 
 
 def test_jobs_tied_on_the_occupation_are_ordered_by_the_words_the_seeker_shares_with_them() -> None:
-    # both posts read as 保安员 at full fit; the seeker's own words are those of the second one
-    jobs = [JobIn("plain", "保安员"), JobIn("estate", "小区保安", skills_required=("小区门岗",))]
-    seeker = SeekerIn("s", skills=("在小区门岗当保安",))
+    # both posts read as 保安员 at full fit, so the score ties; the seeker's word is the first one's title
+    jobs = [JobIn("estate", "小区保安", skills_required=("小区门岗",)), JobIn("plain", "保安员")]
+    seeker = SeekerIn("s", skills=("保安",))
     (res,) = rank([seeker], jobs, per_seeker=2)
     assert res.matches[0].score == res.matches[1].score
-    assert [m.job_ref for m in res.matches] == ["estate", "plain"]
+    assert [m.job_ref for m in res.matches] == ["plain", "estate"]
     (res,) = rank([seeker], jobs[::-1], per_seeker=2)
-    assert [m.job_ref for m in res.matches] == ["estate", "plain"]
+    assert [m.job_ref for m in res.matches] == ["plain", "estate"]
     # the tie is also ordered when it sits at the edge of the top k
     (res,) = rank([seeker], jobs, per_seeker=1)
-    assert [m.job_ref for m in res.matches] == ["estate"]
+    assert [m.job_ref for m in res.matches] == ["plain"]
+
+
+def test_the_seekers_own_words_fill_what_a_reading_below_full_leaves_unsure() -> None:
+    # "在小区门岗当保安" reads 保安员 below full for both posts; his words are the estate post's own
+    jobs = [JobIn("plain", "保安员"), JobIn("estate", "小区保安", skills_required=("小区门岗",))]
+    (res,) = rank([SeekerIn("s", skills=("在小区门岗当保安",))], jobs, per_seeker=2)
+    estate, plain = res.matches
+    assert estate.job_ref == "estate" and estate.score > plain.score
+    assert estate.components["skill"] == plain.components["skill"] < 1.0
+    assert estate.components["wording"] > plain.components["wording"]
+    assert "文字相近：在小区门岗当保安 ≈ 小区门岗" in estate.reasons
+    # a lighter plant's line is read as line work, which a car plant's 总装 names more strongly: the
+    # letters of the lighter decide
+    jobs = [JobIn("car", "汽车总装工", skills_required=("整车总装",)), JobIn("lighter", "打火机装配工")]
+    (res,) = rank([SeekerIn("s", skills=("火机厂流水线",))], jobs, per_seeker=2)
+    assert [m.job_ref for m in res.matches] == ["lighter", "car"]
+    assert res.matches[0].components["skill"] < res.matches[1].components["skill"]
+
+
+def test_a_full_reading_is_not_outweighed_by_the_words_of_a_weaker_one() -> None:
+    # 上灶 is a cook's work; the kitchen helper's title shares 厨房 with the story, the cook's nothing
+    jobs = [JobIn("help", "厨房帮工", skills_required=("厨房杂工",)), JobIn("cook", "中式烹调师")]
+    story = SeekerIn("s", skills=("在县城宾馆的厨房上了八年灶，热菜都归我炒",))
+    (res,) = rank([story], jobs, per_seeker=2)
+    cook, helper = res.matches
+    assert cook.job_ref == "cook" and cook.components["skill"] == 1.0
+    assert helper.components["wording"] > cook.components["wording"] == 0.0
 
 
 def test_a_job_title_is_read_as_its_own_trade_not_as_the_line_work_it_is_near() -> None:
