@@ -411,3 +411,12 @@ def test_a_title_that_names_a_trade_names_it_fully_and_the_wording_decides() -> 
     first, second = res.matches
     assert first.job_ref == "patrol"
     assert first.components["skill"] == second.components["skill"]
+
+
+def test_a_machine_names_its_operator_before_its_repairer_and_flocking_is_no_solar_texturing() -> None:
+    lex = get_lexicon()
+    # the bar-tack and template machines are run by sewers; the mechanic who fixes them is the second reading
+    assert lex.normalize("套结机操作工")[0].term == "缝纫工"
+    assert lex.normalize("自动模板机")[0].term == "模板车工"
+    # 植绒 (flocking) sounds like 制绒, a solar cell line's texturing; the trade's own name reads first
+    assert lex.normalize("植绒工")[0].code == "6-04-06-03"
