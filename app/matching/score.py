@@ -601,13 +601,18 @@ class _Prepared:
         equals to the occupation read in full from "保安" (the wording counts in the score only below a full
         reading), not to its words."""
         shown = np.round(score[cand], 1)
-        like = self.like_row(si)[cand]
+        like = self.like_at(si, cand)
         return cand[np.lexsort((cand, -like, -shown))]
 
     def like_row(self, si: int) -> npt.NDArray[np.float32]:
         """For each job, the cosine of its texts with the likest of seeker ``si``'s texts (0 without texts)."""
         pid, _ = self._text_postings()
         return self._profile_like(si)[pid]
+
+    def like_at(self, si: int, ji: Any) -> Any:
+        """``like_row(si)[ji]`` without building the whole row (a job or an array of jobs)."""
+        pid, _ = self._text_postings()
+        return self._profile_like(si)[pid[ji]]
 
     def _profile_like(self, si: int) -> npt.NDArray[np.float32]:
         # per job profile (jobs with the same texts), so that a seeker's row costs the distinct texts only
@@ -780,7 +785,7 @@ class _Prepared:
                 reasons.append(text)
             if (
                 fit < 1.0
-                and float(self.like_row(si)[ji]) >= _WORDING_SHOWN
+                and float(self.like_at(si, ji)) >= _WORDING_SHOWN
                 and not text.startswith(("文字相近", "说法相近"))
             ):
                 _, like_text = self._text_reason(si, ji)
@@ -835,7 +840,7 @@ class _Prepared:
             "housing": 1.0 if (j.housing_provided or not s.needs_housing) else 0.0,
             "meals": 1.0 if j.meals_provided else 0.5,
             "open_entry": 1.0 if self.j_open[ji] else 0.0,
-            "wording": round(float(self.like_row(si)[ji]), 3),
+            "wording": round(float(self.like_at(si, ji)), 3),
         }
         if self.s_will_sig[si] is not None and not (j.public_welfare and "sanwu" in s.tags):
             # 1: the job is what he asked for; 0: he asked for other work (only shown when he asked)
