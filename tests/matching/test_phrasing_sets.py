@@ -123,6 +123,7 @@ def test_sets_are_there() -> None:
             "zx",
             "zy",
             "zz",
+            "zza",
         ]
     ]
 
