@@ -89,7 +89,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zw": (0.81, 0.932),
     "phrasings-zx": (0.866, 0.977),
     "phrasings-zz": (0.888, 0.943),
-    "phrasings-zza": (0.955, 0.955),
+    "phrasings-zza": (0.988, 0.988),
 }
 
 

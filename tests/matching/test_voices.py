@@ -420,3 +420,11 @@ def test_a_machine_names_its_operator_before_its_repairer_and_flocking_is_no_sol
     assert lex.normalize("自动模板机")[0].term == "模板车工"
     # 植绒 (flocking) sounds like 制绒, a solar cell line's texturing; the trade's own name reads first
     assert lex.normalize("植绒工")[0].code == "6-04-06-03"
+
+
+def test_heel_nailing_a_trolley_case_line_and_taking_villagers_out_to_work_are_read_as_their_trades() -> None:
+    lex = get_lexicon()
+    assert lex.normalize("钉跟工")[0].term == "钉跟工"
+    assert "钉跟工" in {h.term for h in lex.normalize("鞋厂上跟的")}
+    assert lex.normalize("会上万向轮")[0].term == "箱包装配工"
+    assert lex.normalize("带老乡出去打工")[0].term == "劳务经纪人"
