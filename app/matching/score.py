@@ -16,7 +16,7 @@ how sure the normalisation was, a job title read at 0.8 or more counting as sure
 required skills match; 0.3-0.45 from the letters the seeker's own texts share with a job's title and
 required skills when none of his readings links any job),
 ``wording`` (the letter cosine of the likest of the seeker's texts with the job's title and required
-skills), ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
+skills, or with the words of the job's detailed trades if greater), ``location`` (1 inside a preferred region or the home county, 0.85 home city, 0.7 home province, 0.5 elsewhere, 0.3 outside stated
 preferences), ``salary`` (1 minimum meets the expectation, 0.8 maximum does, less below), ``housing``
 (1 provided or not needed, 0 needed and missing), ``meals`` (1 provided, 0.5 not), ``open_entry``
 (1 when the job needs no prior skill), and ``willingness`` when the seeker named occupations he wants: the
@@ -83,6 +83,8 @@ _JOB_SURE = 0.8
 _WORDING_GAIN = 1.5
 # A wording reason is shown from this cosine up.
 _WORDING_SHOWN = 0.3
+# Seekers' likeness rows kept at once (each one float per distinct job profile).
+_ROW_CACHE = 4096
 _SANWU_WELFARE_FIT = 0.9
 _CHUNK = 512
 # Readings: kept when within _KEEP_RELATIVE of the strongest or at least _KEEP_ABSOLUTE strong.
@@ -470,9 +472,11 @@ class _Prepared:
         self._text_rows: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.float32]] = {}
         self._text_cos: dict[str, npt.NDArray[np.float32]] = {}
         self._like_rows: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
+        self._profile_trade_cache: dict[str, npt.NDArray[np.float32]] = {}
         self._trade_cos_cache: dict[str, npt.NDArray[np.float32]] = {}
-        self._trade_cols: npt.NDArray[np.int64] | None = None
+        self._trade_cols: dict[bool, npt.NDArray[np.int64]] = {}
         self._n_profiles = 0
+        self._profile_first = np.zeros(0, np.int64)
         self._linked: dict[tuple[str, ...], bool] = {}
         self._text_index: (
             tuple[npt.NDArray[np.int64], dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]]
@@ -545,15 +549,18 @@ class _Prepared:
             profiles: dict[tuple[str, ...], int] = {}
             pid = np.empty(len(self.jobs), np.int64)
             post: dict[str, dict[int, float]] = {}
+            first: list[int] = []
             for ji, j in enumerate(self.jobs):
                 texts = self._texts_of_job(j)
                 p = profiles.get(texts)
                 if p is None:
                     p = profiles[texts] = len(profiles)
+                    first.append(ji)
                     for g, w in self._job_vector(texts).items():
                         post.setdefault(g, {})[p] = w
                 pid[ji] = p
             self._n_profiles = len(profiles)
+            self._profile_first = np.array(first, np.int64)
             self._text_index = (
                 pid,
                 {
@@ -615,16 +622,22 @@ class _Prepared:
         return self._profile_like(si)[pid[ji]]
 
     def _profile_like(self, si: int) -> npt.NDArray[np.float32]:
-        # per job profile (jobs with the same texts), so that a seeker's row costs the distinct texts only
+        """Per job profile (jobs with the same texts), the likeness of the seeker's wording with the job's own
+        texts or with the words of its detailed trades, whichever is greater: "行李箱厂装配线" is in no title,
+        but 行李箱 is in a trolley-case assembler's words.  A category's words (流水线, 装配 of any line work)
+        say nothing of which line, so they do not count."""
         texts = self.s_texts[si]
         row = self._like_rows.get(texts)
         if row is None:
-            self._text_postings()  # sets _n_profiles
-            row = (
-                np.max(np.stack([self._cosines(t) for t in texts]), axis=0)
-                if texts
-                else np.zeros(self._n_profiles, np.float32)
-            )
+            self._text_postings()  # sets the profiles
+            if texts:
+                row = np.max(
+                    np.stack([np.maximum(self._cosines(t), self._profile_trade(t)) for t in texts]), axis=0
+                )
+            else:
+                row = np.zeros(self._n_profiles, np.float32)
+            if len(self._like_rows) >= _ROW_CACHE:
+                self._like_rows.clear()
             self._like_rows[texts] = row
         return row
 
@@ -632,19 +645,48 @@ class _Prepared:
         """Cosine of one seeker text with the words of each job's trade (its title readings' phrases)."""
         cos = self._trade_cos_cache.get(text)
         if cos is None:
-            if self._trade_cols is None:
-                # each job's title readings as positions in trade_likeness, padded with one past the end
-                index = self.lex.trade_index()
-                cols = [
-                    [i for r in rs if r.source == "title" and (i := index.get((r.code, r.term))) is not None]
-                    for rs in self.j_read
-                ]
-                width = max((len(c) for c in cols), default=0) or 1
-                self._trade_cols = np.array([c + [len(index)] * (width - len(c)) for c in cols], np.int64)
-            like = np.append(self.lex.trade_likeness(text), 0.0).astype(np.float32)
-            cos = like[self._trade_cols].max(axis=1)
+            cos = self._trade_cos_of(text, None)
             self._trade_cos_cache[text] = cos
         return cos
+
+    def _profile_trade(self, text: str) -> npt.NDArray[np.float32]:
+        """Per job profile, the cosine of one seeker text with the words of the job's detailed trades."""
+        cos = self._profile_trade_cache.get(text)
+        if cos is None:
+            cos = self._trade_cos_of(text, self._profile_first, detailed=True)
+            if len(self._profile_trade_cache) >= _ROW_CACHE:
+                self._profile_trade_cache.clear()
+            self._profile_trade_cache[text] = cos
+        return cos
+
+    def _trade_cos_of(
+        self, text: str, jobs: npt.NDArray[np.int64] | None, detailed: bool = False
+    ) -> npt.NDArray[np.float32]:
+        """``_trade_cos`` for the given jobs only (all when None), uncached; ``detailed``: only through the
+        job's detailed occupations, not a category's words."""
+        cols = self._trade_columns(detailed)
+        like = np.append(self.lex.trade_likeness(text), 0.0).astype(np.float32)
+        return like[cols if jobs is None else cols[jobs]].max(axis=1)
+
+    def _trade_columns(self, detailed: bool) -> npt.NDArray[np.int64]:
+        """Each job's title readings as positions in trade_likeness, padded with one past the end."""
+        cached = self._trade_cols.get(detailed)
+        if cached is None:
+            index = self.lex.trade_index()
+            cols = [
+                [
+                    i
+                    for r in rs
+                    if r.source == "title"
+                    and not (detailed and _group(r.code) is None)
+                    and (i := index.get((r.code, r.term))) is not None
+                ]
+                for rs in self.j_read
+            ]
+            width = max((len(c) for c in cols), default=0) or 1
+            cached = np.array([c + [len(index)] * (width - len(c)) for c in cols], np.int64)
+            self._trade_cols[detailed] = cached
+        return cached
 
     def _trade_fit(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         cos = np.max(np.stack([self._trade_cos(t) for t in texts]), axis=0)
@@ -788,7 +830,11 @@ class _Prepared:
                 and float(self.like_at(si, ji)) >= _WORDING_SHOWN
                 and not text.startswith(("文字相近", "说法相近"))
             ):
-                _, like_text = self._text_reason(si, ji)
+                # the job's own words when they are as like as its trade's
+                own, like_text = self._text_reason(si, ji)
+                trade, trade_text = self._trade_reason(si, ji)
+                if trade > own or not like_text:
+                    like_text = trade_text
                 if like_text:
                     reasons.append(like_text)
         if j.public_welfare:

@@ -283,9 +283,27 @@ def test_the_seekers_own_words_fill_what_a_reading_below_full_leaves_unsure() ->
     # a lighter plant's line is read as line work, which a car plant's 总装 names more strongly: the
     # letters of the lighter decide
     jobs = [JobIn("car", "汽车总装工", skills_required=("整车总装",)), JobIn("lighter", "打火机装配工")]
-    (res,) = rank([SeekerIn("s", skills=("火机厂流水线",))], jobs, per_seeker=2)
+    (res,) = rank([SeekerIn("s", skills=("火机厂流水线上装打火机",))], jobs, per_seeker=2)
     assert [m.job_ref for m in res.matches] == ["lighter", "car"]
     assert res.matches[0].components["skill"] < res.matches[1].components["skill"]
+
+
+def test_the_words_of_a_jobs_trade_count_as_its_wording_but_not_a_categorys() -> None:
+    # 行李箱 is in no title of these three line posts, but in the trolley-case assembler's words
+    jobs = [
+        JobIn("chili", "辣条生产工", skills_required=("辣条",)),
+        JobIn("case", "拉杆箱装配工", skills_required=("拉杆箱组装",)),
+        JobIn("print", "喷码机操作员", skills_required=("喷码",)),
+    ]
+    (res,) = rank([SeekerIn("s", skills=("在行李箱厂装配线上干过",))], jobs, per_seeker=3)
+    case, *others = res.matches
+    assert case.job_ref == "case" and all(case.components["skill"] < 1.0 for _ in others)
+    assert case.components["wording"] > max(m.components["wording"] for m in others)
+    assert "说法相近：在行李箱厂装配线上干过 ≈ 拉杆箱装配工" in case.reasons
+    # the words of line work in general (流水线, 装配) are not the car plant's: "火机厂流水线" owes it nothing
+    car = JobIn("car", "汽车总装工", skills_required=("整车总装",))
+    (res,) = rank([SeekerIn("s", skills=("火机厂流水线",))], [car], per_seeker=1)
+    assert res.matches[0].components["wording"] < 0.15
 
 
 def test_a_full_reading_is_not_outweighed_by_the_words_of_a_weaker_one() -> None:
@@ -295,7 +313,8 @@ def test_a_full_reading_is_not_outweighed_by_the_words_of_a_weaker_one() -> None
     (res,) = rank([story], jobs, per_seeker=2)
     cook, helper = res.matches
     assert cook.job_ref == "cook" and cook.components["skill"] == 1.0
-    assert helper.components["wording"] > cook.components["wording"] == 0.0
+    # the helper's post is worded like the story too (厨房), yet the cook's full reading stands
+    assert helper.components["wording"] > 0.2 and helper.components["skill"] < 1.0
 
 
 def test_a_job_title_is_read_as_its_own_trade_not_as_the_line_work_it_is_near() -> None:
