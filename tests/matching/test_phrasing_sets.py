@@ -90,6 +90,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zx": (0.91, 0.977),
     "phrasings-zz": (0.921, 0.966),
     "phrasings-zza": (0.955, 0.988),
+    "phrasings-zzb": (0.711, 0.843),
 }
 
 
@@ -125,6 +126,7 @@ def test_sets_are_there() -> None:
             "zy",
             "zz",
             "zza",
+            "zzb",
         ]
     ]
 
