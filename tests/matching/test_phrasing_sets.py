@@ -90,7 +90,7 @@ _FLOORS: dict[str, tuple[float, float]] = {
     "phrasings-zx": (0.91, 0.977),
     "phrasings-zz": (0.921, 0.966),
     "phrasings-zza": (0.955, 0.988),
-    "phrasings-zzb": (0.711, 0.843),
+    "phrasings-zzb": (0.843, 0.932),
 }
 
 

@@ -447,3 +447,18 @@ def test_heel_nailing_a_trolley_case_line_and_taking_villagers_out_to_work_are_r
     assert "钉跟工" in {h.term for h in lex.normalize("鞋厂上跟的")}
     assert lex.normalize("会上万向轮")[0].term == "箱包装配工"
     assert lex.normalize("带老乡出去打工")[0].term == "劳务经纪人"
+
+
+def test_port_and_plant_yard_posts_are_read_as_their_own_trades() -> None:
+    lex = get_lexicon()
+    # 装箱 of a container is no packing, 分拣 of scrap no parcel sorting, 灌包 of grain no sewing
+    for title, term in (
+        ("装拆箱工", "卸柜工"),
+        ("废钢分拣工", "废钢料场工"),
+        ("散粮灌包工", "灌包工"),
+        ("电池包组装工", "电池PACK工"),
+        ("滚装车辆驾驶员", "滚装驾驶员"),
+        ("建筑垃圾清运工", "垃圾清运工"),
+    ):
+        assert lex.normalize(title)[0].term == term, title
+    assert lex.normalize("挂车摘钩")[0].term == "调车员"
